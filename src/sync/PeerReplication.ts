@@ -1,0 +1,179 @@
+import { classifyError, describeError, isTerminal, type SyncErrorReason } from './errors';
+import type { Logger } from './logger';
+import { PeerState, combineStates, type PeerStatus } from './peerStatus';
+
+/** The one place PouchDB's replication events become a {@link PeerStatus}. */
+
+type Direction = 'push' | 'pull';
+
+interface DirectionState {
+  state: PeerState;
+  replication?: PouchDB.Replication.Replication<object>;
+  error?: PeerStatus['error'];
+  /** Seq of the batch being written, and the ids in it, to name a stuck document. */
+  batchSeq?: string | number;
+  batchIds: string[];
+  /** How many attempts in a row failed on the same batch for a non-network reason. */
+  sameBatchFailures: number;
+}
+
+/** Collaborators of a {@link PeerReplication}. */
+export interface PeerReplicationDeps {
+  localDb: PouchDB.Database;
+  remoteDb: PouchDB.Database;
+  backOff: (previousMs: number) => number;
+  logger: Logger;
+  /** Documents per replication batch. */
+  batchSize?: number;
+  /** Called whenever anything in {@link PeerReplication.status} may have changed. */
+  onUpdate: () => void;
+  /** Called with the local seq up to which the peer has received everything (a push checkpoint). */
+  onPushed: (seq: string | number) => void;
+}
+
+/** Attempts that fail the same way on the same batch before it is reported as stuck. */
+const STUCK_AFTER = 3;
+
+/**
+ * Live, two-way replication with one peer, retrying while the peer is away.
+ * @remarks Push and pull run as two one-way replications (not `db.sync`) so
+ * that the push checkpoint tells exactly which local changes the peer has.
+ */
+export class PeerReplication {
+  private readonly dirs: Record<Direction, DirectionState> = {
+    push: { state: PeerState.connecting, batchIds: [], sameBatchFailures: 0 },
+    pull: { state: PeerState.connecting, batchIds: [], sameBatchFailures: 0 },
+  };
+  private lastSyncedAt?: string;
+  private isCancelled = false;
+
+  constructor(private readonly deps: PeerReplicationDeps) {}
+
+  /** Starts both directions; safe to call once. */
+  start(): void {
+    this.startDirection('push');
+    this.startDirection('pull');
+  }
+
+  /** Stops both directions. Best-effort: a failure to cancel is logged, not thrown. */
+  cancel(): void {
+    this.isCancelled = true;
+    for (const dir of ['push', 'pull'] as const) this.cancelDirection(dir);
+  }
+
+  /** The peer's status, without `pending` (the engine computes that). */
+  status(): PeerStatus {
+    const state = combineStates(this.dirs.push.state, this.dirs.pull.state);
+    const error = this.dirs.push.error ?? this.dirs.pull.error;
+    return {
+      state,
+      ...(this.lastSyncedAt ? { lastSyncedAt: this.lastSyncedAt } : {}),
+      ...(error && state !== PeerState.upToDate && state !== PeerState.active ? { error } : {}),
+    };
+  }
+
+  private startDirection(dir: Direction): void {
+    const { localDb, remoteDb, backOff, batchSize } = this.deps;
+    const options: PouchDB.Replication.ReplicateOptions = {
+      live: true,
+      retry: true,
+      back_off_function: backOff,
+      batch_size: batchSize ?? 100,
+    };
+    const replication =
+      dir === 'push' ? localDb.replicate.to(remoteDb, options) : localDb.replicate.from(remoteDb, options);
+    const d = this.dirs[dir];
+    d.replication = replication;
+    d.state = PeerState.connecting;
+    replication
+      .on('active', () => this.set(dir, PeerState.active))
+      .on('paused', (err) => this.onPaused(dir, err))
+      .on('change', () => this.deps.onUpdate())
+      .on('denied', (err) => this.deps.logger.warn(`${dir}: peer refused a document`, describeError(err)))
+      .on('error', (err) => this.onFatal(dir, err));
+    // Not in @types/pouchdb: PouchDB emits checkpoint progress and every failed attempt.
+    const emitter = replication as unknown as {
+      on(event: string, listener: (arg: unknown) => void): void;
+    };
+    emitter.on('checkpoint', (event) => this.onCheckpoint(dir, event as Record<string, unknown>));
+    emitter.on('requestError', (err) => this.onAttemptFailed(dir, err));
+    // The replication is also a promise; its rejection is reported through 'error'.
+    replication.catch(() => undefined);
+  }
+
+  private cancelDirection(dir: Direction): void {
+    const d = this.dirs[dir];
+    try {
+      d.replication?.cancel();
+    } catch (err) {
+      this.deps.logger.warn(`${dir}: cancel failed`, describeError(err));
+    }
+    d.replication = undefined;
+  }
+
+  private set(dir: Direction, state: PeerState, error?: PeerStatus['error']): void {
+    const d = this.dirs[dir];
+    d.state = state;
+    d.error = error;
+    if (state === PeerState.active || state === PeerState.upToDate) d.sameBatchFailures = 0;
+    if (this.dirs.push.state === PeerState.upToDate && this.dirs.pull.state === PeerState.upToDate) {
+      this.lastSyncedAt = new Date().toISOString();
+    }
+    this.deps.onUpdate();
+  }
+
+  private onPaused(dir: Direction, err: unknown): void {
+    if (this.isCancelled) return;
+    if (!err) return this.set(dir, PeerState.upToDate);
+    const reason = classifyError(err);
+    if (isTerminal(reason)) return this.stopWith(dir, reason, describeError(err));
+    this.set(dir, PeerState.backingOff, { reason, detail: describeError(err) });
+  }
+
+  private onFatal(dir: Direction, err: unknown): void {
+    if (this.isCancelled) return;
+    this.stopWith(dir, classifyError(err), describeError(err));
+  }
+
+  private onCheckpoint(dir: Direction, event: Record<string, unknown>): void {
+    const d = this.dirs[dir];
+    if ('start_next_batch' in event) {
+      const seq = event['start_next_batch'] as string | number;
+      if (seq !== d.batchSeq) d.sameBatchFailures = 0;
+      d.batchSeq = seq;
+      d.batchIds = [];
+    } else if ('revs_diff' in event) {
+      const change = event['revs_diff'] as { id?: string };
+      if (change.id) d.batchIds.push(change.id);
+    } else if ('checkpoint' in event && dir === 'push') {
+      this.deps.onPushed(event['checkpoint'] as string | number);
+    }
+  }
+
+  /**
+   * PouchDB retries a batch that fails on one document forever (a `too_large`
+   * or a validation failure). Count failures on the same batch and, past a
+   * few, stop and name the documents instead of looping.
+   */
+  private onAttemptFailed(dir: Direction, err: unknown): void {
+    if (this.isCancelled) return;
+    const reason = classifyError(err);
+    const d = this.dirs[dir];
+    if (reason === 'network' || d.batchIds.length === 0) {
+      d.sameBatchFailures = 0;
+      return;
+    }
+    d.sameBatchFailures += 1;
+    if (d.sameBatchFailures < STUCK_AFTER) return;
+    const docId = (err as { id?: unknown }).id;
+    const docIds = typeof docId === 'string' ? [docId] : [...d.batchIds];
+    this.stopWith(dir, 'stuck', `${reason}: ${describeError(err)}`, docIds);
+  }
+
+  private stopWith(dir: Direction, reason: SyncErrorReason, detail: string, docIds?: string[]): void {
+    this.deps.logger.warn(`${dir} stopped: ${reason}`, detail);
+    this.cancelDirection(dir);
+    const state = reason === 'unauthorized' ? PeerState.unauthorized : PeerState.failed;
+    this.set(dir, state, { reason, detail, ...(docIds ? { docIds } : {}) });
+  }
+}

@@ -1,0 +1,206 @@
+import type { PeerId } from '../domain/ids';
+import type { PeerConfig, PeerCredentials } from '../domain/peer';
+import { createBackoff } from './backoff';
+import { hardenRemote } from './hardenRemote';
+import type { Logger } from './logger';
+import { PeerReplication } from './PeerReplication';
+import { PeerState, type PeerStatus } from './peerStatus';
+
+/** A peer as the engine runs it: its settings plus the credentials kept on this device. */
+export interface EnginePeer {
+  config: PeerConfig;
+  credentials?: PeerCredentials;
+}
+
+/** Everything the UI needs to show where changes have reached. */
+export interface SyncSnapshot {
+  peers: Readonly<Record<PeerId, PeerStatus>>;
+  /** Ids of local documents whose latest change no peer has received yet. */
+  onlyHere: readonly string[];
+}
+
+/** Remembers, per peer, the local seq up to which the peer has everything. */
+export interface PushProgressStore {
+  get(peerId: PeerId): Promise<string | number | undefined>;
+  set(peerId: PeerId, seq: string | number): Promise<void>;
+}
+
+/** Collaborators of the {@link SyncEngine}, injected so it runs in Node and the browser. */
+export interface SyncEngineDeps {
+  localDb: PouchDB.Database;
+  /** Opens a remote database handle without creating the database. */
+  openRemote: (url: string, credentials?: PeerCredentials) => PouchDB.Database;
+  progress: PushProgressStore;
+  logger: Logger;
+  backOff?: (previousMs: number) => number;
+  batchSize?: number;
+}
+
+interface RunningPeer {
+  peer: EnginePeer;
+  fingerprint: string;
+  replication?: PeerReplication;
+  remote?: PouchDB.Database;
+  pushedSeq?: string | number;
+  pending?: number;
+}
+
+/**
+ * Keeps this device live-syncing with every peer it knows, always.
+ * @remarks The only code that starts, cancels or restarts replications. It
+ * holds one {@link PeerReplication} per peer; the UI talks to it through
+ * {@link SyncEngine.subscribe} and {@link SyncEngine.getSnapshot} only.
+ */
+export class SyncEngine {
+  private readonly running = new Map<PeerId, RunningPeer>();
+  private readonly listeners = new Set<() => void>();
+  private snapshot: SyncSnapshot = { peers: {}, onlyHere: [] };
+  private localChanges?: PouchDB.Core.Changes<object>;
+  private isRefreshing = false;
+  private isRefreshQueued = false;
+  private isStopped = false;
+
+  constructor(private readonly deps: SyncEngineDeps) {}
+
+  /** Starts watching local changes (for pending counts). Call once. */
+  start(): void {
+    this.localChanges = this.deps.localDb
+      .changes({ live: true, since: 'now', return_docs: false })
+      .on('change', () => this.refreshPending())
+      .on('error', (err) => this.deps.logger.warn('local changes feed failed', String(err)));
+    this.refreshPending();
+  }
+
+  /**
+   * Makes the running replications match `peers`: starts new ones, stops
+   * removed or paused ones, restarts those whose address or credentials changed.
+   */
+  async setPeers(peers: readonly EnginePeer[]): Promise<void> {
+    const wanted = new Map(peers.map((p) => [p.config.id, p]));
+    for (const [id, run] of this.running) {
+      if (!wanted.has(id)) this.stopPeer(id, run, true);
+    }
+    for (const peer of peers) {
+      const fingerprint = JSON.stringify([peer.config.url, peer.config.isPaused, peer.credentials ?? null]);
+      const current = this.running.get(peer.config.id);
+      if (current && current.fingerprint === fingerprint) continue;
+      if (current) this.stopPeer(peer.config.id, current, false);
+      const run: RunningPeer = { peer, fingerprint, pushedSeq: await this.deps.progress.get(peer.config.id) };
+      this.running.set(peer.config.id, run);
+      if (!peer.config.isPaused) this.startPeer(run);
+    }
+    this.publish();
+    this.refreshPending();
+  }
+
+  /** Restarts peers that are waiting out a backoff, e.g. when the network returns. */
+  retryNow(): void {
+    for (const run of this.running.values()) {
+      const state = run.replication?.status().state;
+      if (state === PeerState.backingOff || state === PeerState.failed) {
+        this.stopPeer(run.peer.config.id, run, false);
+        this.startPeer(run);
+      }
+    }
+    this.publish();
+  }
+
+  /** Stops everything. Best-effort: each peer is cancelled on its own. */
+  stop(): void {
+    this.isStopped = true;
+    this.localChanges?.cancel();
+    for (const [id, run] of this.running) this.stopPeer(id, run, true);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): SyncSnapshot => this.snapshot;
+
+  private startPeer(run: RunningPeer): void {
+    const { config, credentials } = run.peer;
+    run.remote = hardenRemote(this.deps.openRemote(config.url, credentials), (err) =>
+      this.deps.logger.debug('peer info failed during replication', String(err)),
+    );
+    run.replication = new PeerReplication({
+      localDb: this.deps.localDb,
+      remoteDb: run.remote,
+      backOff: this.deps.backOff ?? createBackoff(),
+      batchSize: this.deps.batchSize,
+      logger: this.deps.logger.child(config.id),
+      onUpdate: () => this.publish(),
+      onPushed: (seq) => {
+        run.pushedSeq = seq;
+        this.deps.progress.set(config.id, seq).catch((err: unknown) => {
+          this.deps.logger.warn('could not save push progress', String(err));
+        });
+        this.refreshPending();
+      },
+    });
+    run.replication.start();
+  }
+
+  private stopPeer(id: PeerId, run: RunningPeer, forget: boolean): void {
+    try {
+      run.replication?.cancel();
+      run.remote?.close().catch(() => undefined);
+    } catch (err) {
+      this.deps.logger.warn(`stopping ${id} failed`, String(err));
+    }
+    run.replication = undefined;
+    run.remote = undefined;
+    if (forget) this.running.delete(id);
+  }
+
+  private publish(): void {
+    if (this.isStopped) return;
+    const peers: Record<PeerId, PeerStatus> = {};
+    for (const [id, run] of this.running) {
+      const base: PeerStatus = run.replication ? run.replication.status() : { state: PeerState.paused };
+      peers[id] = { ...base, ...(run.pending !== undefined ? { pending: run.pending } : {}) };
+    }
+    this.snapshot = { ...this.snapshot, peers };
+    for (const listener of this.listeners) listener();
+  }
+
+  /**
+   * Recounts, per peer, the local changes past its push checkpoint, and which
+   * documents no peer has. Coalesces bursts: at most one count runs at a time.
+   */
+  private refreshPending(): void {
+    if (this.isRefreshing) {
+      this.isRefreshQueued = true;
+      return;
+    }
+    this.isRefreshing = true;
+    this.countPending()
+      .catch((err: unknown) => this.deps.logger.warn('counting pending changes failed', String(err)))
+      .finally(() => {
+        this.isRefreshing = false;
+        if (this.isRefreshQueued && !this.isStopped) {
+          this.isRefreshQueued = false;
+          this.refreshPending();
+        }
+      });
+  }
+
+  private async countPending(): Promise<void> {
+    const ids = async (since: string | number) => {
+      const res = await this.deps.localDb.changes({ since, return_docs: true });
+      return res.results.map((r) => r.id);
+    };
+    let furthest: number | undefined;
+    for (const run of this.running.values()) {
+      const seq = run.pushedSeq ?? 0;
+      run.pending = (await ids(seq)).length;
+      const n = Number(seq);
+      if (!Number.isNaN(n)) furthest = furthest === undefined ? n : Math.max(furthest, n);
+    }
+    const onlyHere = await ids(furthest ?? 0);
+    if (this.isStopped) return;
+    this.snapshot = { ...this.snapshot, onlyHere };
+    this.publish();
+  }
+}

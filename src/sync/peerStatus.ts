@@ -1,0 +1,37 @@
+import type { SyncErrorReason } from './errors';
+
+/** The state of syncing with one peer. */
+export const PeerState = {
+  /** Starting, or the first answer is not in yet. */
+  connecting: 'connecting',
+  /** Changes are moving in at least one direction. */
+  active: 'active',
+  /** Both directions caught up and listening for more. */
+  upToDate: 'upToDate',
+  /** The peer is away; retrying with capped backoff. */
+  backingOff: 'backingOff',
+  /** The peer refused the credentials; waits for new ones. */
+  unauthorized: 'unauthorized',
+  /** A failure retrying cannot fix; see the reason. */
+  failed: 'failed',
+  /** Paused by the user. */
+  paused: 'paused',
+} as const;
+export type PeerState = (typeof PeerState)[keyof typeof PeerState];
+
+/** What the app shows for one peer. */
+export interface PeerStatus {
+  state: PeerState;
+  /** When both directions last caught up (ISO time), if ever. */
+  lastSyncedAt?: string;
+  /** Local changes this peer has not received yet; undefined while unknown. */
+  pending?: number;
+  error?: { reason: SyncErrorReason; detail: string; docIds?: string[] };
+}
+
+/** Combines the push and pull states into the peer's one state. */
+export function combineStates(push: PeerState, pull: PeerState): PeerState {
+  const order: PeerState[] = ['paused', 'unauthorized', 'failed', 'backingOff', 'active', 'connecting', 'upToDate'];
+  for (const state of order) if (push === state || pull === state) return state;
+  return 'connecting';
+}

@@ -1,0 +1,35 @@
+// PouchDB for Node-side tests: the same PouchDB 9 replication the app ships,
+// with an in-memory local adapter and the HTTP adapter for real peers.
+import { nodePouchDB } from '../../scripts/lib/peerServer.mjs';
+import type { PeerCredentials } from '../../src/domain/peer';
+import type { PushProgressStore } from '../../src/sync/SyncEngine';
+import type { PeerId } from '../../src/domain/ids';
+
+const PouchDB = nodePouchDB();
+
+let localCount = 0;
+
+/** A fresh, empty in-memory database standing in for a device's IndexedDB. */
+export function newLocalDb(): PouchDB.Database {
+  localCount += 1;
+  return new PouchDB(`device-${localCount}-${Date.now()}`, { adapter: 'memory' });
+}
+
+/** A handle on a peer database, authenticated like the app's. */
+export function openRemote(url: string, credentials?: PeerCredentials): PouchDB.Database {
+  return new PouchDB(url, {
+    skip_setup: true,
+    ...(credentials ? { auth: { username: credentials.username, password: credentials.password } } : {}),
+  } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+}
+
+/** Push progress kept in memory. */
+export function memoryProgress(): PushProgressStore {
+  const map = new Map<PeerId, string | number>();
+  return {
+    get: async (id) => map.get(id),
+    set: async (id, seq) => {
+      map.set(id, seq);
+    },
+  };
+}

@@ -1,0 +1,136 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { newPeerId, type PeerId } from '../../../src/domain/ids';
+import type { PeerConfig } from '../../../src/domain/peer';
+import { silentLogger } from '../../../src/sync/logger';
+import { SyncEngine, type EnginePeer } from '../../../src/sync/SyncEngine';
+import { memoryProgress, newLocalDb, openRemote } from '../../support/nodePouch';
+import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
+import { waitFor } from '../../support/waitFor';
+
+const cleanup: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function peer(options = {}): Promise<PeerServer> {
+  const server = await startTestPeer(options);
+  cleanup.push(() => server.close());
+  return server;
+}
+
+function engineFor(localDb = newLocalDb()) {
+  const engine = new SyncEngine({
+    localDb,
+    openRemote,
+    progress: memoryProgress(),
+    logger: silentLogger,
+    backOff: () => 50,
+  });
+  engine.start();
+  cleanup.push(() => engine.stop());
+  return { engine, localDb };
+}
+
+function config(url: string, paused = false): PeerConfig {
+  return { id: newPeerId(), url, isPaused: paused, addedAt: new Date().toISOString() };
+}
+
+const member = { username: MEMBER.username, password: MEMBER.password };
+
+function stateOf(engine: SyncEngine, id: PeerId) {
+  return engine.getSnapshot().peers[id]?.state;
+}
+
+describe('SyncEngine against real CouchDB-protocol peers', () => {
+  it('pushes local writes and pulls remote writes, live', async () => {
+    const server = await peer();
+    const { engine, localDb } = engineFor();
+    const p: EnginePeer = { config: config(server.dbUrl('notes')), credentials: member };
+    await engine.setPeers([p]);
+    await localDb.put({ _id: 'note:local', title: 'from device' });
+    const remote = openRemote(server.dbUrl('notes'), member);
+    await waitFor('push to peer', () => remote.get('note:local').catch(() => null));
+    await remote.put({ _id: 'note:remote', title: 'from peer' });
+    await waitFor('pull from peer', () => localDb.get('note:remote').catch(() => null));
+    await waitFor('up to date with nothing pending', () => {
+      const s = engine.getSnapshot().peers[p.config.id];
+      return s?.state === 'upToDate' && s.pending === 0 && s.lastSyncedAt;
+    }, { subscribe: engine.subscribe });
+    expect(engine.getSnapshot().onlyHere).toEqual([]);
+  });
+
+  it('relays between two peers that never talk to each other', async () => {
+    const a = await peer();
+    const b = await peer();
+    const { engine } = engineFor();
+    await engine.setPeers([
+      { config: config(a.dbUrl('notes')), credentials: member },
+      { config: config(b.dbUrl('notes')), credentials: member },
+    ]);
+    const remoteA = openRemote(a.dbUrl('notes'), member);
+    const remoteB = openRemote(b.dbUrl('notes'), member);
+    await remoteA.put({ _id: 'note:a', title: 'written on A' });
+    await remoteB.put({ _id: 'note:b', title: 'written on B' });
+    await waitFor('A reaches B', () => remoteB.get('note:a').catch(() => null));
+    await waitFor('B reaches A', () => remoteA.get('note:b').catch(() => null));
+  });
+
+  it('counts changes a paused peer has not received, and delivers them on resume', async () => {
+    const server = await peer();
+    const { engine, localDb } = engineFor();
+    const cfg = config(server.dbUrl('notes'));
+    await engine.setPeers([{ config: cfg, credentials: member }]);
+    await waitFor('first sync', () => stateOf(engine, cfg.id) === 'upToDate', { subscribe: engine.subscribe });
+    await engine.setPeers([{ config: { ...cfg, isPaused: true }, credentials: member }]);
+    expect(stateOf(engine, cfg.id)).toBe('paused');
+    await localDb.bulkDocs([{ _id: 'note:1' }, { _id: 'note:2' }, { _id: 'note:3' }]);
+    await waitFor('3 pending', () => engine.getSnapshot().peers[cfg.id]?.pending === 3, { subscribe: engine.subscribe });
+    expect([...engine.getSnapshot().onlyHere].sort()).toEqual(['note:1', 'note:2', 'note:3']);
+    await engine.setPeers([{ config: cfg, credentials: member }]);
+    await waitFor('0 pending after resume', () => engine.getSnapshot().peers[cfg.id]?.pending === 0, {
+      subscribe: engine.subscribe,
+    });
+    const remote = openRemote(server.dbUrl('notes'), member);
+    expect((await remote.allDocs()).rows.map((r) => r.id)).toEqual(['note:1', 'note:2', 'note:3']);
+  });
+
+  it('backs off while a peer is down and catches up when it returns', async () => {
+    const first = await startTestPeer();
+    const port = first.port;
+    const { engine, localDb } = engineFor();
+    const cfg = config(first.dbUrl('notes'));
+    await engine.setPeers([{ config: cfg, credentials: member }]);
+    await waitFor('first sync', () => stateOf(engine, cfg.id) === 'upToDate', { subscribe: engine.subscribe });
+    await first.close();
+    await localDb.put({ _id: 'note:offline', title: 'written while the peer was away' });
+    await waitFor('backing off', () => stateOf(engine, cfg.id) === 'backingOff', { subscribe: engine.subscribe });
+    expect(engine.getSnapshot().peers[cfg.id]?.error?.reason).toBe('network');
+    // The same Pi comes back on the same address (its data was in memory, so it is empty).
+    const again = await peer({ port });
+    await waitFor('delivered after return', () =>
+      openRemote(again.dbUrl('notes'), member).get('note:offline').catch(() => null),
+    );
+  });
+
+  it('stops and says so when the peer refuses the credentials', async () => {
+    const server = await peer();
+    const { engine } = engineFor();
+    const cfg = config(server.dbUrl('notes'));
+    await engine.setPeers([{ config: cfg, credentials: { username: 'alice', password: 'wrong' } }]);
+    await waitFor('unauthorized', () => stateOf(engine, cfg.id) === 'unauthorized', { subscribe: engine.subscribe });
+    expect(engine.getSnapshot().peers[cfg.id]?.error?.reason).toBe('unauthorized');
+    // New credentials restart it.
+    await engine.setPeers([{ config: cfg, credentials: member }]);
+    await waitFor('up to date with right credentials', () => stateOf(engine, cfg.id) === 'upToDate', {
+      subscribe: engine.subscribe,
+    });
+  });
+
+  it('without credentials a CouchDB 3 style peer refuses, as an error, not a silent stall', async () => {
+    const server = await peer();
+    const { engine } = engineFor();
+    const cfg = config(server.dbUrl('notes'));
+    await engine.setPeers([{ config: cfg }]);
+    await waitFor('unauthorized', () => stateOf(engine, cfg.id) === 'unauthorized', { subscribe: engine.subscribe });
+  });
+});
