@@ -1,0 +1,83 @@
+// Serves the built app (dist/) on loopback, the way any static host would,
+// plus /local-peer.json when `npm start` runs a peer beside it.
+import { readFile, stat } from 'node:fs/promises';
+import http from 'node:http';
+import { extname, join, normalize } from 'node:path';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.map': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/**
+ * @typedef {object} StaticServer
+ * @property {string} origin
+ * @property {(path: string, body: string | undefined) => void} override
+ *   serve `body` at `path` instead of the file (undefined restores the file);
+ *   lets a test publish a "new version" of the service worker.
+ * @property {(path: string) => Promise<string>} read the body served at `path`.
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * @param {{ root: string, port?: number, host?: string, localPeer?: object }} options
+ * @returns {Promise<StaticServer>}
+ */
+export async function startStaticServer({ root, port = 0, host = '127.0.0.1', localPeer }) {
+  /** @type {Map<string, string>} */
+  const overrides = new Map();
+
+  async function body(path) {
+    if (overrides.has(path)) return { data: Buffer.from(overrides.get(path) ?? ''), file: path };
+    const file = normalize(join(root, path));
+    if (!file.startsWith(normalize(root))) return null;
+    try {
+      const info = await stat(file);
+      if (info.isFile()) return { data: await readFile(file), file };
+    } catch {
+      // Not a file: fall through to the app shell below.
+    }
+    return null;
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === '/local-peer.json') {
+      if (!localPeer) return void res.writeHead(404).end();
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      return void res.end(JSON.stringify(localPeer));
+    }
+    let found = await body(path === '/' ? '/index.html' : path);
+    // Unknown paths get the app shell, as a single-page app's host does.
+    if (!found && !extname(path)) found = await body('/index.html');
+    if (!found) return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+    const type = TYPES[extname(found.file)] ?? 'application/octet-stream';
+    // The service worker and the shell must be revalidated so updates are seen;
+    // hashed assets can be cached for good.
+    const isHashed = /\/assets\//.test(found.file);
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Cache-Control': isHashed ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    res.end(found.data);
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(undefined));
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  return {
+    origin: `http://${host === '127.0.0.1' ? '127.0.0.1' : host}:${actualPort}`,
+    override: (path, content) => (content === undefined ? overrides.delete(path) : overrides.set(path, content)),
+    read: async (path) => (await body(path))?.data.toString('utf8') ?? '',
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,53 @@
+import PouchDB from 'pouchdb-browser';
+import type { PeerCredentials } from '../domain/peer';
+import { NotesStore } from '../storage/notes';
+import { createIdbPeerStore } from '../storage/peerStore';
+import { createLogger, type Logger } from '../sync/logger';
+import { PeerDirectory } from '../sync/PeerDirectory';
+import { SyncEngine } from '../sync/SyncEngine';
+import { SyncHost } from '../sync/SyncHost';
+
+/** Name of the device's local database (IndexedDB, through PouchDB's default `idb` adapter). */
+export const LOCAL_DB_NAME = 'p2pcloud';
+
+/** Everything the UI may use. Nothing else creates PouchDB instances or the engine. */
+export interface Services {
+  db: PouchDB.Database;
+  notes: NotesStore;
+  peers: PeerDirectory;
+  sync: SyncHost;
+  logger: Logger;
+}
+
+/**
+ * Wires the app together.
+ * @remarks Keeps PouchDB's default `idb` adapter on purpose: apache/pouchdb#9018
+ * reports data loss with the newer `indexeddb` adapter.
+ */
+export function createServices(): Services {
+  const logger = createLogger('p2pcloud');
+  const db = new PouchDB(LOCAL_DB_NAME, { auto_compaction: false });
+  const store = createIdbPeerStore();
+  const openRemote = (url: string, credentials?: PeerCredentials) =>
+    new PouchDB(url, {
+      // Never create a database as a side effect of syncing: a typo in a peer
+      // address must not quietly create an empty database on someone's server.
+      skip_setup: true,
+      ...(credentials ? { auth: { username: credentials.username, password: credentials.password } } : {}),
+    });
+  const sync = new SyncHost({
+    store,
+    logger: logger.child('sync'),
+    channel: typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('p2pcloud-sync'),
+    locks: navigator.locks,
+    createEngine: () =>
+      new SyncEngine({ localDb: db, openRemote, progress: store.progress, logger: logger.child('sync:peer') }),
+  });
+  const peers = new PeerDirectory({
+    store,
+    probe: { fetch: (input, init) => fetch(input, init), canDetectCors: true },
+    pageProtocol: location.protocol,
+    onChanged: () => sync.peersChanged(),
+  });
+  return { db, notes: new NotesStore(db), peers, sync, logger };
+}

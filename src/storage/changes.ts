@@ -1,0 +1,12 @@
+/**
+ * Calls `onChange` with the ids of documents changed in `db`, live: local
+ * writes, writes from other tabs, and documents arriving from peers.
+ * @returns a function that stops watching.
+ */
+export function watchChanges(db: PouchDB.Database, onChange: (docId: string) => void): () => void {
+  const feed = db
+    .changes({ live: true, since: 'now', return_docs: false })
+    .on('change', (change) => onChange(change.id))
+    .on('error', () => undefined);
+  return () => feed.cancel();
+}

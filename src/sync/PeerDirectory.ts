@@ -1,0 +1,101 @@
+import { newPeerId, type PeerId } from '../domain/ids';
+import type { PeerConfig, PeerCredentials } from '../domain/peer';
+import { parsePeerUrl, type ParsedPeerUrl, type PeerUrlProblem } from '../domain/peerUrl';
+import type { PeerStore } from '../storage/peerStore';
+import { createRemoteDatabase, probePeer, type ProbeEnv, type ProbeProblem } from './probePeer';
+
+/** The outcome of trying to add a peer; every failure names what to fix. */
+export type AddPeerResult =
+  | { ok: true; peer: PeerConfig; server: string }
+  | { ok: false; problem: PeerUrlProblem | ProbeProblem | { kind: 'duplicate'; url: string } };
+
+/** The outcome of creating a missing database on a peer. */
+export type CreateDatabaseResult = { ok: true; peer: PeerConfig } | { ok: false; status: number };
+
+/** Collaborators of {@link PeerDirectory}. */
+export interface PeerDirectoryDeps {
+  store: PeerStore;
+  probe: ProbeEnv;
+  /** The app page's protocol, for the mixed-content check. */
+  pageProtocol: string;
+  /** Told after every change to the list, so the sync host can follow. */
+  onChanged: () => void;
+  now?: () => Date;
+}
+
+/**
+ * Adding, removing, pausing and signing in to peers.
+ * @remarks A peer is checked before it is saved, so a typo never becomes a
+ * peer that silently fails forever. Credentials go to the device-only store.
+ */
+export class PeerDirectory {
+  constructor(private readonly deps: PeerDirectoryDeps) {}
+
+  list(): Promise<PeerConfig[]> {
+    return this.deps.store.list();
+  }
+
+  /** Checks a typed address (and optional credentials) and, if the peer is usable, saves it. */
+  async add(input: string, typedCredentials?: PeerCredentials): Promise<AddPeerResult> {
+    const parsed = parsePeerUrl(input, this.deps.pageProtocol);
+    if (!parsed.ok) return parsed;
+    const credentials = pickCredentials(typedCredentials, parsed.value);
+    const existing = (await this.deps.store.list()).find((p) => p.url === parsed.value.url);
+    if (existing) return { ok: false, problem: { kind: 'duplicate', url: existing.url } };
+    const probed = await probePeer(parsed.value, credentials, this.deps.probe);
+    if (!probed.ok) return probed;
+    const peer = await this.save(parsed.value, credentials);
+    return { ok: true, peer, server: probed.server };
+  }
+
+  /** Creates the database on the peer (needs a server admin), then adds the peer. */
+  async createDatabaseAndAdd(input: string, typedCredentials?: PeerCredentials): Promise<CreateDatabaseResult> {
+    const parsed = parsePeerUrl(input, this.deps.pageProtocol);
+    if (!parsed.ok) return { ok: false, status: 0 };
+    const credentials = pickCredentials(typedCredentials, parsed.value);
+    const created = await createRemoteDatabase(parsed.value, credentials, this.deps.probe);
+    if (!created.ok) return created;
+    return { ok: true, peer: await this.save(parsed.value, credentials) };
+  }
+
+  async remove(id: PeerId): Promise<void> {
+    await this.deps.store.remove(id);
+    this.deps.onChanged();
+  }
+
+  async setPaused(id: PeerId, isPaused: boolean): Promise<void> {
+    const peer = (await this.deps.store.list()).find((p) => p.id === id);
+    if (!peer) return;
+    await this.deps.store.save({ ...peer, isPaused });
+    this.deps.onChanged();
+  }
+
+  /** Replaces a peer's credentials (after a 401), which restarts its sync. */
+  async signIn(id: PeerId, credentials: PeerCredentials): Promise<void> {
+    const peer = (await this.deps.store.list()).find((p) => p.id === id);
+    if (!peer) return;
+    await this.deps.store.setCredentials(id, credentials);
+    await this.deps.store.save({ ...peer, username: credentials.username });
+    this.deps.onChanged();
+  }
+
+  private async save(parsed: ParsedPeerUrl, credentials?: PeerCredentials): Promise<PeerConfig> {
+    const peer: PeerConfig = {
+      id: newPeerId(),
+      url: parsed.url,
+      isPaused: false,
+      addedAt: (this.deps.now?.() ?? new Date()).toISOString(),
+      ...(credentials ? { username: credentials.username } : {}),
+    };
+    // Credentials first: a peer must never start syncing without the ones the user gave.
+    if (credentials) await this.deps.store.setCredentials(peer.id, credentials);
+    await this.deps.store.save(peer);
+    this.deps.onChanged();
+    return peer;
+  }
+}
+
+function pickCredentials(typed: PeerCredentials | undefined, parsed: ParsedPeerUrl): PeerCredentials | undefined {
+  if (typed && typed.username) return typed;
+  return parsed.credentials;
+}

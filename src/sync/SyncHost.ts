@@ -1,0 +1,127 @@
+import type { PeerId } from '../domain/ids';
+import type { PeerConfig } from '../domain/peer';
+import type { PeerStore } from '../storage/peerStore';
+import type { Logger } from './logger';
+import type { PeerStatus } from './peerStatus';
+import type { SyncEngine, SyncSnapshot } from './SyncEngine';
+
+/** What every tab shows: the peers, their status, and which changes are only here. */
+export interface HostSnapshot {
+  peers: readonly PeerConfig[];
+  statuses: Readonly<Record<PeerId, PeerStatus>>;
+  onlyHere: readonly string[];
+  /** True in the one tab that runs the replications. */
+  isLeader: boolean;
+}
+
+type Message = { type: 'peers-changed' } | { type: 'status'; sync: SyncSnapshot } | { type: 'status-request' };
+
+/** The browser APIs the host needs, injected so tests and old browsers can differ. */
+export interface SyncHostDeps {
+  store: PeerStore;
+  createEngine: () => SyncEngine;
+  /** A channel shared by every tab of the app (BroadcastChannel). */
+  channel?: Pick<BroadcastChannel, 'postMessage' | 'addEventListener'>;
+  /** Web Locks; when absent this tab simply leads. */
+  locks?: Pick<LockManager, 'request'>;
+  logger: Logger;
+}
+
+const LOCK_NAME = 'p2pcloud-sync-leader';
+
+/**
+ * Makes exactly one tab run the {@link SyncEngine}, and mirrors its status to the others.
+ * @remarks The leader holds a Web Lock for as long as the tab lives; the
+ * browser hands it to a waiting tab the moment the leader closes, so sync
+ * never stops while any tab is open and never runs twice.
+ */
+export class SyncHost {
+  private engine?: SyncEngine;
+  private snapshot: HostSnapshot = { peers: [], statuses: {}, onlyHere: [], isLeader: false };
+  private readonly listeners = new Set<() => void>();
+  private reloadQueue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: SyncHostDeps) {}
+
+  start(): void {
+    this.deps.channel?.addEventListener('message', (event: MessageEvent<Message>) => this.onMessage(event.data));
+    this.reloadPeers().catch((err: unknown) => this.deps.logger.warn('loading peers failed', String(err)));
+    if (!this.deps.locks) {
+      this.lead().catch((err: unknown) => this.deps.logger.error('sync failed to start', String(err)));
+      return;
+    }
+    this.deps.channel?.postMessage({ type: 'status-request' } satisfies Message);
+    // The callback's promise never settles: the lock is held until the tab goes away.
+    this.deps.locks
+      .request(LOCK_NAME, () => this.lead().then(() => new Promise<never>(() => undefined)))
+      .catch((err: unknown) => this.deps.logger.error('leader lock failed', String(err)));
+  }
+
+  /** Call after this tab changed the peer list; the leader (maybe this tab) restarts what changed. */
+  peersChanged(): void {
+    this.deps.channel?.postMessage({ type: 'peers-changed' } satisfies Message);
+    this.reloadPeers().catch((err: unknown) => this.deps.logger.warn('reloading peers failed', String(err)));
+  }
+
+  /** Retries waiting peers at once, e.g. when the browser comes back online. */
+  retryNow(): void {
+    this.engine?.retryNow();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): HostSnapshot => this.snapshot;
+
+  private async lead(): Promise<void> {
+    this.deps.logger.info('this tab now runs sync');
+    const engine = this.deps.createEngine();
+    this.engine = engine;
+    engine.subscribe(() => this.onEngineUpdate(engine.getSnapshot()));
+    engine.start();
+    this.update({ isLeader: true });
+    await this.reloadPeers();
+  }
+
+  private onEngineUpdate(sync: SyncSnapshot): void {
+    this.update({ statuses: sync.peers, onlyHere: sync.onlyHere });
+    this.deps.channel?.postMessage({ type: 'status', sync } satisfies Message);
+  }
+
+  private onMessage(message: Message): void {
+    if (message.type === 'peers-changed') {
+      this.reloadPeers().catch((err: unknown) => this.deps.logger.warn('reloading peers failed', String(err)));
+    } else if (message.type === 'status-request' && this.engine) {
+      this.onEngineUpdate(this.engine.getSnapshot());
+    } else if (message.type === 'status' && !this.engine) {
+      this.update({ statuses: message.sync.peers, onlyHere: message.sync.onlyHere });
+    }
+  }
+
+  /** Reloads are queued so that two quick changes never race inside the engine. */
+  private reloadPeers(): Promise<void> {
+    const next = this.reloadQueue.then(() => this.doReloadPeers());
+    this.reloadQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async doReloadPeers(): Promise<void> {
+    const peers = await this.deps.store.list();
+    this.update({ peers });
+    if (!this.engine) return;
+    const withCredentials = await Promise.all(
+      peers.map(async (config) => {
+        const credentials = await this.deps.store.getCredentials(config.id);
+        return credentials ? { config, credentials } : { config };
+      }),
+    );
+    await this.engine.setPeers(withCredentials);
+  }
+
+  private update(patch: Partial<HostSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+}

@@ -1,0 +1,19 @@
+import { useSyncExternalStore } from 'react';
+
+/** The app's pages. Hash routes work offline and from any static host. */
+export type Route = 'notes' | 'peers' | 'settings';
+
+function current(): Route {
+  const hash = window.location.hash.replace(/^#\/?/, '');
+  return hash === 'peers' || hash === 'settings' ? hash : 'notes';
+}
+
+function subscribe(listener: () => void): () => void {
+  window.addEventListener('hashchange', listener);
+  return () => window.removeEventListener('hashchange', listener);
+}
+
+/** The page shown now, following the address bar. */
+export function useRoute(): Route {
+  return useSyncExternalStore(subscribe, current);
+}

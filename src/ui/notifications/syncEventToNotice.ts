@@ -1,0 +1,119 @@
+import type { PeerUrlProblem } from '../../domain/peerUrl';
+import type { SyncErrorReason } from '../../sync/errors';
+import type { ProbeProblem } from '../../sync/probePeer';
+import type { PeerState } from '../../sync/peerStatus';
+
+/** A message for the user, with what to do about it. */
+export interface Notice {
+  title: string;
+  help?: string;
+  /** An action the UI offers next to the message. */
+  action?: 'create-database' | 'sign-in';
+}
+
+type AddProblem = PeerUrlProblem | ProbeProblem | { kind: 'duplicate'; url: string };
+
+const CORS_HELP =
+  'In CouchDB, enable CORS for this app: in Fauxton open Settings → CORS and allow this origin, ' +
+  'or set [chttpd] enable_cors = true and in [cors] origins = ' +
+  `${typeof location === 'undefined' ? 'this app’s address' : location.origin}, credentials = true, ` +
+  'headers = accept, authorization, content-type, origin, referer. Then try again.';
+
+/** The one place that turns a failed peer check into words. */
+export function addPeerNotice(problem: AddProblem): Notice {
+  switch (problem.kind) {
+    case 'empty':
+      return { title: 'Enter the address of a CouchDB database, for example http://pi.local:5984/notes.' };
+    case 'not-a-url':
+      return {
+        title: 'That is not a valid URL.',
+        help: 'A peer address looks like http://pi.local:5984/notes: scheme, host, port, then the database name.',
+      };
+    case 'unsupported-scheme':
+      return { title: `“${problem.scheme}:” addresses cannot be peers.`, help: 'Use an http:// or https:// address.' };
+    case 'no-database':
+      return {
+        title: 'The address has no database name.',
+        help: 'Add the database to the end of the address, for example http://pi.local:5984/notes.',
+      };
+    case 'bad-database-name':
+      return {
+        title: `“${problem.name}” is not a valid CouchDB database name.`,
+        help: 'Names start with a lowercase letter and may contain lowercase letters, digits and _$()+-/.',
+      };
+    case 'mixed-content':
+      return {
+        title: `This app is served over https, so the browser will not let it reach http://${problem.host} (mixed content).`,
+        help: 'Give the peer TLS and use its https:// address (see docs on a reverse proxy with a certificate), or open this app over http on your local network.',
+      };
+    case 'duplicate':
+      return { title: `${problem.url} is already one of your peers.` };
+    case 'unreachable':
+      return {
+        title: 'Nothing answers at that address.',
+        help: 'Check that the peer is switched on, that CouchDB is running and listening on the network (bind_address = 0.0.0.0), and the host and port.',
+      };
+    case 'cors':
+      return { title: 'The peer answered, but the browser blocked it (CORS is not enabled for this app).', help: CORS_HELP };
+    case 'not-couchdb':
+      return {
+        title: `Something answers there, but it is not CouchDB${problem.status ? ` (HTTP ${problem.status})` : ''}.`,
+        help: 'Check the port: CouchDB usually listens on 5984.',
+      };
+    case 'unauthorized':
+      return problem.hadCredentials
+        ? { title: 'The peer refused that user name or password.', help: 'Check them and try again.', action: 'sign-in' }
+        : {
+            title: 'This peer needs a user name and password.',
+            help: 'CouchDB 3 refuses anonymous access. Enter the credentials of a user who may use this database.',
+            action: 'sign-in',
+          };
+    case 'forbidden':
+      return {
+        title: 'Signed in, but this user may not use that database.',
+        help: 'Add the user to the database’s members (its _security document), or sign in as another user.',
+      };
+    case 'no-database':
+      return {
+        title: 'The server is CouchDB, but that database does not exist.',
+        help: 'Create it now (needs a server admin’s credentials), or check the name.',
+        action: 'create-database',
+      };
+  }
+}
+
+/** The peer badge's words for each state. */
+export const PEER_STATE_LABEL: Record<PeerState, string> = {
+  connecting: 'Connecting',
+  active: 'Syncing',
+  upToDate: 'Up to date',
+  backingOff: 'Offline, retrying',
+  unauthorized: 'Sign-in refused',
+  failed: 'Error',
+  paused: 'Paused',
+};
+
+/** Why a peer stopped, in words. Nothing for `network`: being away is normal and shown by the badge. */
+export function syncErrorNotice(reason: SyncErrorReason, docIds?: readonly string[]): Notice | undefined {
+  switch (reason) {
+    case 'network':
+      return undefined;
+    case 'unauthorized':
+      return { title: 'The peer refused the saved credentials.', help: 'Sign in again to resume syncing.', action: 'sign-in' };
+    case 'forbidden':
+      return { title: 'This user may not use the peer’s database.', help: 'Ask for access, or sign in as another user.', action: 'sign-in' };
+    case 'no-database':
+      return { title: 'The database is gone from the peer.', help: 'It may have been deleted. Remove the peer, or recreate the database and resume.' };
+    case 'too-large':
+      return { title: 'A document is larger than the peer accepts.', help: 'Raise max_document_size on the peer, or make the note smaller.' };
+    case 'quota':
+      return { title: 'This device is out of storage space.', help: 'Free some space; nothing already saved is lost.' };
+    case 'stuck':
+      return {
+        title: `Syncing is stuck on ${docIds && docIds.length === 1 ? 'one document' : 'a batch of documents'}: ${(docIds ?? []).join(', ')}.`,
+        help: 'The peer keeps refusing it. Edit or delete that note, then resume the peer.',
+      };
+    case 'unknown':
+      return { title: 'Syncing with this peer failed.', help: 'Pause and resume the peer to retry.' };
+  }
+}

@@ -1,0 +1,100 @@
+import { useEffect, useRef, useState } from 'react';
+import { useServices } from '../../../app/ServicesContext';
+import type { Note, NoteDraft } from '../../../domain/note';
+import { MarkdownView } from './MarkdownView';
+
+const SAVE_DELAY_MS = 300;
+
+/**
+ * Edits one note, saving as the user types.
+ * @remarks While the user has unsaved words the editor never replaces them
+ * with a version that arrived from elsewhere; once saved, it follows the
+ * stored note live.
+ */
+export function NoteEditor({ note, onDeleted }: { note: Note; onDeleted: () => void }) {
+  const { notes, logger } = useServices();
+  const [draft, setDraft] = useState<NoteDraft>({ title: note.title, body: note.body });
+  const [saveState, setSaveState] = useState<'saved' | 'saving' | 'error'>('saved');
+  const dirty = useRef(false);
+  const latest = useRef(draft);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  useEffect(() => {
+    if (dirty.current) return;
+    setDraft({ title: note.title, body: note.body });
+    latest.current = { title: note.title, body: note.body };
+  }, [note.rev, note.title, note.body]);
+
+  const save = () => {
+    clearTimeout(timer.current);
+    if (!dirty.current) return;
+    const saving = latest.current;
+    setSaveState('saving');
+    notes
+      .update(note.id, saving)
+      .then(() => {
+        if (latest.current === saving) dirty.current = false;
+        setSaveState(dirty.current ? 'saving' : 'saved');
+      })
+      .catch((err: unknown) => {
+        logger.error('saving a note failed', String(err));
+        setSaveState('error');
+      });
+  };
+
+  // Save what is typed when the editor goes away (another note, another page).
+  const saveRef = useRef(save);
+  saveRef.current = save;
+  useEffect(() => () => saveRef.current(), []);
+
+  const change = (patch: Partial<NoteDraft>) => {
+    const next = { ...latest.current, ...patch };
+    latest.current = next;
+    dirty.current = true;
+    setDraft(next);
+    setSaveState('saving');
+    clearTimeout(timer.current);
+    timer.current = setTimeout(save, SAVE_DELAY_MS);
+  };
+
+  const remove = () => {
+    clearTimeout(timer.current);
+    dirty.current = false;
+    notes
+      .remove(note.id)
+      .then(onDeleted)
+      .catch((err: unknown) => logger.error('deleting a note failed', String(err)));
+  };
+
+  return (
+    <section className="note-editor" aria-label="Note editor">
+      <div className="editor-bar">
+        <span className={`save-state ${saveState}`} data-testid="save-state">
+          {saveState === 'saved' ? 'Saved on this device' : saveState === 'saving' ? 'Saving…' : 'Could not save: see Settings'}
+        </span>
+        {note.hasConflicts && <span className="badge conflict">This note has conflicting versions</span>}
+        <button type="button" className="danger" onClick={remove}>
+          Delete
+        </button>
+      </div>
+      <input
+        className="title-input"
+        aria-label="Title"
+        placeholder="Title"
+        value={draft.title}
+        onChange={(e) => change({ title: e.target.value })}
+        onBlur={save}
+      />
+      <div className="editor-panes">
+        <textarea
+          aria-label="Body (Markdown)"
+          placeholder="Write in Markdown…"
+          value={draft.body}
+          onChange={(e) => change({ body: e.target.value })}
+          onBlur={save}
+        />
+        <MarkdownView source={draft.body} />
+      </div>
+    </section>
+  );
+}

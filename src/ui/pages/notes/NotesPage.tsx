@@ -1,0 +1,62 @@
+import { useMemo, useState } from 'react';
+import { useServices } from '../../../app/ServicesContext';
+import { matchesQuery, type Note } from '../../../domain/note';
+import { useNotes } from '../../hooks/useNotes';
+import { useSyncStatus } from '../../hooks/useSyncStatus';
+import { NoteEditor } from './NoteEditor';
+import { NoteList } from './NoteList';
+
+/** Notes: search, list, and the editor of the selected note. */
+export function NotesPage() {
+  const { notes: store, logger } = useServices();
+  const { notes, isLoading, error } = useNotes();
+  const { onlyHere } = useSyncStatus();
+  const [query, setQuery] = useState('');
+  const [selectedId, setSelectedId] = useState<Note['id'] | undefined>();
+  const visible = useMemo(() => notes.filter((n) => matchesQuery(n, query)), [notes, query]);
+  const onlyHereSet = useMemo(() => new Set(onlyHere), [onlyHere]);
+  const selected = notes.find((n) => n.id === selectedId);
+
+  const create = () => {
+    store
+      .create({ title: '', body: '' })
+      .then((note) => {
+        setQuery('');
+        setSelectedId(note.id);
+      })
+      .catch((err: unknown) => logger.error('creating a note failed', String(err)));
+  };
+
+  return (
+    <div className="notes-page">
+      <aside className="notes-side">
+        <div className="notes-tools">
+          <input
+            type="search"
+            aria-label="Search notes"
+            placeholder="Search notes"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+          <button type="button" className="primary" onClick={create}>
+            New note
+          </button>
+        </div>
+        {error && <p className="error">Could not read notes: {error.message}</p>}
+        {isLoading ? <p className="empty">Loading…</p> : (
+          <NoteList notes={visible} selectedId={selectedId} onlyHere={onlyHereSet} onSelect={setSelectedId} />
+        )}
+        <p className="count" data-testid="note-count">
+          {query ? `${visible.length} of ${notes.length} notes` : `${notes.length} notes`}
+        </p>
+      </aside>
+      {selected ? (
+        <NoteEditor key={selected.id} note={selected} onDeleted={() => setSelectedId(undefined)} />
+      ) : (
+        <section className="note-editor placeholder">
+          <p>Select a note, or create one. Everything is saved on this device first and synced to your peers.</p>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import { useSyncStatus } from '../../hooks/useSyncStatus';
+import { AddPeerForm } from './AddPeerForm';
+import { LocalPeerOffer } from './LocalPeerOffer';
+import { PeerRow } from './PeerRow';
+
+/** Peers: add one by URL, and see and steer syncing with each. */
+export function PeersPage() {
+  const { peers, statuses, isLeader } = useSyncStatus();
+  return (
+    <div className="peers-page">
+      <h1>Peers</h1>
+      <p className="lede">
+        This device syncs, always and both ways, with every peer below: a CouchDB on a Raspberry Pi, a server, or
+        another device. Changes relay through any node, so peers need not reach each other.
+      </p>
+      <LocalPeerOffer knownUrls={peers.map((p) => p.url)} />
+      <AddPeerForm />
+      {peers.length === 0 ? (
+        <p className="empty">No peers yet: everything stays on this device until you add one.</p>
+      ) : (
+        <ul className="peer-list" aria-label="Peers">
+          {peers.map((peer) => (
+            <PeerRow key={peer.id} peer={peer} status={statuses[peer.id]} />
+          ))}
+        </ul>
+      )}
+      <p className="hint" data-testid="sync-role">
+        {isLeader ? 'This tab runs sync for the app.' : 'Another tab of the app runs sync; this one shows its status.'}
+      </p>
+    </div>
+  );
+}

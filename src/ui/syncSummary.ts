@@ -1,0 +1,31 @@
+import type { HostSnapshot } from '../sync/SyncHost';
+
+/** The header's one-line answer to "where are my changes?". */
+export interface SyncSummary {
+  tone: 'ok' | 'waiting' | 'error' | 'offline' | 'alone';
+  text: string;
+}
+
+/** Sums up every peer's status; errors first, then waiting changes, then offline. */
+export function summarizeSync(snapshot: HostSnapshot): SyncSummary {
+  const active = snapshot.peers.filter((p) => !p.isPaused);
+  if (active.length === 0) {
+    const n = snapshot.onlyHere.length;
+    return { tone: 'alone', text: n ? `No peers: ${plural(n, 'change')} only on this device` : 'No peers yet' };
+  }
+  const statuses = active.map((p) => snapshot.statuses[p.id]);
+  const errors = statuses.filter((s) => s?.state === 'failed' || s?.state === 'unauthorized').length;
+  if (errors) return { tone: 'error', text: `${plural(errors, 'peer')} with an error` };
+  const waiting = Math.max(0, ...statuses.map((s) => s?.pending ?? 0));
+  const isOffline = statuses.every((s) => s?.state === 'backingOff');
+  if (isOffline) {
+    return { tone: 'offline', text: waiting ? `Offline: ${plural(waiting, 'change')} waiting` : 'Offline, retrying' };
+  }
+  if (waiting) return { tone: 'waiting', text: `${plural(waiting, 'change')} waiting` };
+  if (statuses.every((s) => s?.state === 'upToDate')) return { tone: 'ok', text: 'All peers up to date' };
+  return { tone: 'waiting', text: 'Syncing…' };
+}
+
+export function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+}

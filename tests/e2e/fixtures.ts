@@ -1,0 +1,56 @@
+// Every end-to-end test imports `test` and `expect` from here. Fixtures start
+// the real parts: the built app on a loopback port, and CouchDB-protocol peers
+// with authentication on. Each test gets a fresh browser context (a fresh
+// device: its own IndexedDB and service worker).
+import { test as base, expect, type Page } from '@playwright/test';
+import { resolve } from 'node:path';
+import { startStaticServer, type StaticServer } from '../../scripts/lib/staticServer.mjs';
+import { startTestPeer, type PeerServer } from '../support/peers';
+
+export { MEMBER, ADMIN } from '../support/peers';
+
+interface Fixtures {
+  /** Starts a peer; stopped after the test. */
+  startPeer: (options?: Parameters<typeof startTestPeer>[0]) => Promise<PeerServer>;
+  /** Errors the page did not handle; asserted empty after every test. */
+  pageErrors: string[];
+}
+
+interface WorkerFixtures {
+  app: StaticServer;
+}
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  app: [
+    async ({}, use) => {
+      const server = await startStaticServer({ root: resolve('dist') });
+      await use(server);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ app }, use) => use(app.origin),
+  startPeer: async ({}, use) => {
+    const started: PeerServer[] = [];
+    await use(async (options) => {
+      const peer = await startTestPeer(options);
+      started.push(peer);
+      return peer;
+    });
+    await Promise.all(started.map((p) => p.close()));
+  },
+  pageErrors: [
+    async ({ context }, use) => {
+      const errors: string[] = [];
+      const watch = (page: Page) => page.on('pageerror', (err) => errors.push(err.message));
+      context.pages().forEach(watch);
+      context.on('page', watch);
+      await use(errors);
+      // No error, and no unhandled promise rejection, may escape the app.
+      expect(errors).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };

@@ -1,0 +1,40 @@
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+export default defineConfig({
+  plugins: [
+    react(),
+    VitePWA({
+      // The app shows its own "update available" prompt (src/pwa/registerSW.ts)
+      // and never reloads on its own: a reload under someone's typing loses words.
+      registerType: 'prompt',
+      injectRegister: false,
+      includeAssets: ['icons/apple-touch-icon.png', 'favicon.svg'],
+      manifest: {
+        name: 'p2pcloud: your personal mesh cloud',
+        short_name: 'p2pcloud',
+        description: 'Notes that live on your devices and sync with every node of your own mesh, offline first.',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        background_color: '#f7faf9',
+        theme_color: '#0f766e',
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // The service worker caches the app shell only; data lives in PouchDB.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        navigateFallback: 'index.html',
+        // The embedded peer's offer is live information, never cached.
+        navigateFallbackDenylist: [/^\/local-peer\.json$/],
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
+  build: { target: 'es2022', sourcemap: true },
+});
