@@ -5,7 +5,7 @@ export type PeerUrlProblem =
   | { kind: 'empty' }
   | { kind: 'not-a-url' }
   | { kind: 'unsupported-scheme'; scheme: string }
-  | { kind: 'no-database' }
+  | { kind: 'missing-database-name' }
   | { kind: 'bad-database-name'; name: string }
   | { kind: 'mixed-content'; host: string };
 
@@ -44,7 +44,7 @@ export function parsePeerUrl(
     return { ok: false, problem: { kind: 'unsupported-scheme', scheme: url.protocol.replace(/:$/, '') } };
   }
   const path = url.pathname.replace(/^\/+|\/+$/g, '');
-  if (!path) return { ok: false, problem: { kind: 'no-database' } };
+  if (!path) return { ok: false, problem: { kind: 'missing-database-name' } };
   // Slashes inside a name are legal but must travel encoded as %2F.
   const databaseName = decodeURIComponent(path);
   if (!DB_NAME.test(databaseName)) {

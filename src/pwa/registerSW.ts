@@ -2,10 +2,10 @@ import { Workbox } from 'workbox-window';
 
 /** Tells the UI a new version is waiting, and applies it when the user says so. */
 export interface AppUpdater {
-  subscribe(listener: () => void): () => void;
-  isUpdateAvailable(): boolean;
+  subscribe: (listener: () => void) => () => void;
+  isUpdateAvailable: () => boolean;
   /** Activates the waiting version and reloads once it controls the page. */
-  applyUpdate(): void;
+  applyUpdate: () => void;
 }
 
 const HOUR = 60 * 60 * 1000;
@@ -34,12 +34,12 @@ export function registerServiceWorker(): AppUpdater {
       .catch(() => undefined);
   }
   return {
-    subscribe(listener) {
+    subscribe: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     isUpdateAvailable: () => isWaiting,
-    applyUpdate() {
+    applyUpdate: () => {
       if (!workbox) return;
       workbox.addEventListener('controlling', () => window.location.reload());
       workbox.messageSkipWaiting();

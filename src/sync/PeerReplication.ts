@@ -85,7 +85,7 @@ export class PeerReplication {
     const d = this.dirs[dir];
     d.replication = replication;
     d.state = PeerState.connecting;
-    replication
+    void replication
       .on('active', () => this.set(dir, PeerState.active))
       .on('paused', (err) => this.onPaused(dir, err))
       .on('change', () => this.deps.onUpdate())

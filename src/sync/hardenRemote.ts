@@ -17,6 +17,6 @@ export function hardenRemote(remote: PouchDB.Database, onSwallowed: (err: unknow
       return { db_name: remote.name, doc_count: 0, update_seq: 0 };
     }
   };
-  remote.info = safeInfo as typeof remote.info;
+  remote.info = safeInfo;
   return remote;
 }

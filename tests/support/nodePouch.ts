@@ -20,16 +20,17 @@ export function openRemote(url: string, credentials?: PeerCredentials): PouchDB.
   return new PouchDB(url, {
     skip_setup: true,
     ...(credentials ? { auth: { username: credentials.username, password: credentials.password } } : {}),
-  } as PouchDB.Configuration.RemoteDatabaseConfiguration);
+  });
 }
 
 /** Push progress kept in memory. */
 export function memoryProgress(): PushProgressStore {
   const map = new Map<PeerId, string | number>();
   return {
-    get: async (id) => map.get(id),
-    set: async (id, seq) => {
+    get: (id) => Promise.resolve(map.get(id)),
+    set: (id, seq) => {
       map.set(id, seq);
+      return Promise.resolve();
     },
   };
 }

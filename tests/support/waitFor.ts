@@ -14,7 +14,7 @@ export async function waitFor<T>(
   try {
     for (;;) {
       const value = await check();
-      if (value) return value as NonNullable<T>;
+      if (value) return value;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise<void>((resolve) => {
         wake = resolve;

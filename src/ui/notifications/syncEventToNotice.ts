@@ -31,7 +31,7 @@ export function addPeerNotice(problem: AddProblem): Notice {
       };
     case 'unsupported-scheme':
       return { title: `“${problem.scheme}:” addresses cannot be peers.`, help: 'Use an http:// or https:// address.' };
-    case 'no-database':
+    case 'missing-database-name':
       return {
         title: 'The address has no database name.',
         help: 'Add the database to the end of the address, for example http://pi.local:5984/notes.',

@@ -44,7 +44,9 @@ export function NoteEditor({ note, onDeleted }: { note: Note; onDeleted: () => v
 
   // Save what is typed when the editor goes away (another note, another page).
   const saveRef = useRef(save);
-  saveRef.current = save;
+  useEffect(() => {
+    saveRef.current = save;
+  });
   useEffect(() => () => saveRef.current(), []);
 
   const change = (patch: Partial<NoteDraft>) => {

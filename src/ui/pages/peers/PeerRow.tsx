@@ -11,7 +11,9 @@ export function PeerRow({ peer, status }: { peer: PeerConfig; status?: PeerStatu
   const state = peer.isPaused ? 'paused' : (status?.state ?? 'connecting');
   const notice = status?.error ? syncErrorNotice(status.error.reason, status.error.docIds) : undefined;
   const [isSigningIn, setIsSigningIn] = useState(false);
-  const act = (work: Promise<void>) => work.catch((err: unknown) => logger.error('peer action failed', String(err)));
+  const act = (work: Promise<void>): void => {
+    work.catch((err: unknown) => logger.error('peer action failed', String(err)));
+  };
 
   return (
     <li className="peer-row" data-testid="peer-row" aria-label={peer.url}>
