@@ -11,7 +11,9 @@ export function summarizeSync(snapshot: HostSnapshot): SyncSummary {
   const active = snapshot.peers.filter((p) => !p.isPaused);
   if (active.length === 0) {
     const n = snapshot.onlyHere.length;
-    return { tone: 'alone', text: n ? `No peers: ${plural(n, 'change')} only on this device` : 'No peers yet' };
+    const why = snapshot.peers.length ? 'Sync paused' : 'No peers';
+    if (n) return { tone: 'alone', text: `${why}: ${plural(n, 'change')} only on this device` };
+    return { tone: 'alone', text: snapshot.peers.length ? 'Sync paused' : 'No peers yet' };
   }
   const statuses = active.map((p) => snapshot.statuses[p.id]);
   const errors = statuses.filter((s) => s?.state === 'failed' || s?.state === 'unauthorized').length;
