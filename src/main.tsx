@@ -18,6 +18,9 @@ window.addEventListener('unhandledrejection', (event) => {
 });
 
 window.addEventListener('online', () => services.sync.retryNow());
+// Ask at start-up, not when Settings opens: without it the browser may evict
+// notes no peer has yet when the disk fills up.
+navigator.storage?.persist?.().catch(() => undefined);
 services.sync.start();
 const updater = registerServiceWorker();
 

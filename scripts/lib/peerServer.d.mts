@@ -5,6 +5,7 @@ export interface PeerServerOptions {
   cors?: boolean;
   dataDir?: string;
   databases?: string[];
+  maxDocumentBytes?: number;
 }
 export interface PeerServer {
   origin: string;

@@ -17,6 +17,8 @@ const require = createRequire(import.meta.url);
  * @property {boolean} [cors] answer CORS requests (default true), like CouchDB's enable_cors.
  * @property {string} [dataDir] keep data on disk here (LevelDB); in memory when absent.
  * @property {string[]} [databases] databases to create at start.
+ * @property {number} [maxDocumentBytes] refuse larger documents in _bulk_docs
+ *   with a per-document `too_large` error, as CouchDB's max_document_size does.
  */
 
 /**
@@ -99,9 +101,10 @@ function authLayer(admins, members) {
     if (req.method === 'OPTIONS') return next();
     if (req.path === '/' && req.method === 'GET') {
       return sendJson(res, 200, {
+        // The shape of CouchDB's welcome, honest about what answers.
         couchdb: 'Welcome',
-        version: '3.3.3',
-        vendor: { name: 'p2pcloud test peer (express-pouchdb)' },
+        version: 'express-pouchdb',
+        vendor: { name: 'PouchDB Server (express-pouchdb)' },
       });
     }
     const creds = parseBasic(req.headers.authorization);
@@ -125,6 +128,32 @@ function authLayer(admins, members) {
 }
 
 /**
+ * Enforces a document size limit the way CouchDB 3 reports it in _bulk_docs:
+ * the other documents are written, the oversized ones get `too_large`.
+ */
+function documentSizeLimit(PouchDB, maxBytes) {
+  const json = require('body-parser').json({ limit: '256mb' });
+  return (req, res, next) => {
+    if (!maxBytes || req.method !== 'POST' || !/^\/[^/_][^/]*\/_bulk_docs$/.test(req.path)) return next();
+    json(req, res, async (err) => {
+      if (err) return next(err);
+      const docs = Array.isArray(req.body?.docs) ? req.body.docs : [];
+      const tooLarge = (doc) => Buffer.byteLength(JSON.stringify(doc)) > maxBytes;
+      if (!docs.some(tooLarge)) return next();
+      const db = new PouchDB(decodeURIComponent(req.path.split('/')[1]));
+      const fitting = docs.filter((d) => !tooLarge(d));
+      const options = 'new_edits' in req.body ? { new_edits: req.body.new_edits } : {};
+      const written = fitting.length ? await db.bulkDocs(fitting, options) : [];
+      const results = [
+        ...written.map((r) => (r.error ? { id: r.id, error: r.name, reason: r.message } : r)),
+        ...docs.filter(tooLarge).map((d) => ({ id: d._id, error: 'too_large', reason: 'the document is too large' })),
+      ];
+      res.status(201).set('Content-Type', 'application/json').send(JSON.stringify(results));
+    });
+  };
+}
+
+/**
  * Starts a peer and resolves once it listens on 127.0.0.1.
  * @param {PeerServerOptions} [options]
  * @returns {Promise<PeerServer>}
@@ -139,6 +168,7 @@ export async function startPeerServer(options = {}) {
   app.disable('x-powered-by');
   app.use(corsLayer(options.cors !== false));
   app.use(authLayer(admins, members));
+  app.use(documentSizeLimit(PouchDB, options.maxDocumentBytes));
   app.use(
     expressPouchdb(PouchDB, {
       mode: 'minimumForPouchDB',

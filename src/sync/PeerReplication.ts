@@ -15,6 +15,7 @@ interface DirectionState {
   batchIds: string[];
   /** How many attempts in a row failed on the same batch for a non-network reason. */
   sameBatchFailures: number;
+  lastFailure?: unknown;
 }
 
 /** Collaborators of a {@link PeerReplication}. */
@@ -96,7 +97,7 @@ export class PeerReplication {
       on(event: string, listener: (arg: unknown) => void): void;
     };
     emitter.on('checkpoint', (event) => this.onCheckpoint(dir, event as Record<string, unknown>));
-    emitter.on('requestError', (err) => this.onAttemptFailed(dir, err));
+    emitter.on('requestError', (err) => void this.onAttemptFailed(dir, err));
     // The replication is also a promise; its rejection is reported through 'error'.
     replication.catch(() => undefined);
   }
@@ -115,7 +116,8 @@ export class PeerReplication {
     const d = this.dirs[dir];
     d.state = state;
     d.error = error;
-    if (state === PeerState.active || state === PeerState.upToDate) d.sameBatchFailures = 0;
+    // Not on 'active': PouchDB turns active again at every retry of a stuck batch.
+    if (state === PeerState.upToDate) d.sameBatchFailures = 0;
     if (this.dirs.push.state === PeerState.upToDate && this.dirs.pull.state === PeerState.upToDate) {
       this.lastSyncedAt = new Date().toISOString();
     }
@@ -125,6 +127,7 @@ export class PeerReplication {
   private onPaused(dir: Direction, err: unknown): void {
     if (this.isCancelled) return;
     if (!err) return this.set(dir, PeerState.upToDate);
+    if (this.onAttemptFailed(dir, err)) return;
     const reason = classifyError(err);
     if (isTerminal(reason)) return this.stopWith(dir, reason, describeError(err));
     this.set(dir, PeerState.backingOff, { reason, detail: describeError(err) });
@@ -145,8 +148,9 @@ export class PeerReplication {
     } else if ('revs_diff' in event) {
       const change = event['revs_diff'] as { id?: string };
       if (change.id) d.batchIds.push(change.id);
-    } else if ('checkpoint' in event && dir === 'push') {
-      this.deps.onPushed(event['checkpoint'] as string | number);
+    } else if ('checkpoint' in event) {
+      d.sameBatchFailures = 0;
+      if (dir === 'push') this.deps.onPushed(event['checkpoint'] as string | number);
     }
   }
 
@@ -155,19 +159,22 @@ export class PeerReplication {
    * or a validation failure). Count failures on the same batch and, past a
    * few, stop and name the documents instead of looping.
    */
-  private onAttemptFailed(dir: Direction, err: unknown): void {
-    if (this.isCancelled) return;
-    const reason = classifyError(err);
+  private onAttemptFailed(dir: Direction, err: unknown): boolean {
     const d = this.dirs[dir];
+    // PouchDB reports one failed attempt both as 'requestError' and as 'paused'.
+    if (this.isCancelled || err === d.lastFailure) return this.isCancelled;
+    d.lastFailure = err;
+    const reason = classifyError(err);
     if (reason === 'network' || d.batchIds.length === 0) {
       d.sameBatchFailures = 0;
-      return;
+      return false;
     }
     d.sameBatchFailures += 1;
-    if (d.sameBatchFailures < STUCK_AFTER) return;
+    if (d.sameBatchFailures < STUCK_AFTER) return false;
     const docId = (err as { id?: unknown }).id;
     const docIds = typeof docId === 'string' ? [docId] : [...d.batchIds];
     this.stopWith(dir, 'stuck', `${reason}: ${describeError(err)}`, docIds);
+    return true;
   }
 
   private stopWith(dir: Direction, reason: SyncErrorReason, detail: string, docIds?: string[]): void {

@@ -115,6 +115,8 @@ async function readJson(res: Response): Promise<Record<string, unknown> | undefi
 function couchServerName(welcome: Record<string, unknown> | undefined): string | undefined {
   if (!welcome) return undefined;
   if (welcome['couchdb'] === 'Welcome') {
+    const vendor = (welcome['vendor'] as { name?: unknown } | undefined)?.name;
+    if (typeof vendor === 'string' && !/apache/i.test(vendor)) return vendor;
     return typeof welcome['version'] === 'string' ? `CouchDB ${welcome['version']}` : 'CouchDB';
   }
   // PouchDB Server / express-pouchdb speak the same protocol.

@@ -8,10 +8,7 @@ export interface StorageInfo {
   quota?: number;
 }
 
-/**
- * Asks once for persistent storage (so the browser does not evict the notes
- * under storage pressure) and reports whether it was granted and the usage.
- */
+/** Whether persistent storage was granted (asked for at start-up) and the space used. */
 export function useStorageInfo(): StorageInfo {
   const [info, setInfo] = useState<StorageInfo>({});
   useEffect(() => {
@@ -19,7 +16,7 @@ export function useStorageInfo(): StorageInfo {
     const storage = navigator.storage;
     if (!storage?.persist) return;
     const read = async () => {
-      const isPersisted = (await storage.persisted()) || (await storage.persist());
+      const isPersisted = await storage.persisted();
       const { usage, quota } = await storage.estimate();
       if (isCurrent) setInfo({ isPersisted, usage, quota });
     };

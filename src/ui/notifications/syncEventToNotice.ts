@@ -14,7 +14,7 @@ export interface Notice {
 type AddProblem = PeerUrlProblem | ProbeProblem | { kind: 'duplicate'; url: string };
 
 const CORS_HELP =
-  'In CouchDB, enable CORS for this app: in Fauxton open Settings → CORS and allow this origin, ' +
+  'In CouchDB, enable CORS for this app: in Fauxton open Configuration → CORS and allow this origin, ' +
   'or set [chttpd] enable_cors = true and in [cors] origins = ' +
   `${typeof location === 'undefined' ? 'this app’s address' : location.origin}, credentials = true, ` +
   'headers = accept, authorization, content-type, origin, referer. Then try again.';
@@ -44,7 +44,7 @@ export function addPeerNotice(problem: AddProblem): Notice {
     case 'mixed-content':
       return {
         title: `This app is served over https, so the browser will not let it reach http://${problem.host} (mixed content).`,
-        help: 'Give the peer TLS and use its https:// address (see docs on a reverse proxy with a certificate), or open this app over http on your local network.',
+        help: 'Give the peer TLS (CouchDB’s [ssl] section or a reverse proxy with a certificate; see the README) and add its https:// address.',
       };
     case 'duplicate':
       return { title: `${problem.url} is already one of your peers.` };

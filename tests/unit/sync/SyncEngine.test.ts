@@ -134,3 +134,25 @@ describe('SyncEngine against real CouchDB-protocol peers', () => {
     await waitFor('unauthorized', () => stateOf(engine, cfg.id) === 'unauthorized', { subscribe: engine.subscribe });
   });
 });
+
+describe('a document the peer refuses', () => {
+  it('names the stuck document instead of retrying the same batch forever', async () => {
+    const server = await peer({ maxDocumentBytes: 2000 });
+    const { engine, localDb } = engineFor();
+    const cfg = config(server.dbUrl('notes'));
+    await localDb.bulkDocs([
+      { _id: 'note:small', body: 'fits' },
+      { _id: 'note:huge', body: 'x'.repeat(10_000) },
+    ]);
+    await engine.setPeers([{ config: cfg, credentials: member }]);
+    const status = await waitFor('stuck', () => {
+      const s = engine.getSnapshot().peers[cfg.id];
+      return s?.state === 'failed' ? s : null;
+    }, { subscribe: engine.subscribe });
+    expect(status.error?.reason).toBe('stuck');
+    expect(status.error?.docIds).toEqual(['note:huge']);
+    expect(status.error?.detail).toMatch(/too.large/i);
+    const remote = openRemote(server.dbUrl('notes'), member);
+    expect((await remote.allDocs()).rows.map((r) => r.id)).toEqual(['note:small']);
+  });
+});

@@ -6,10 +6,19 @@ import { PEER_STATE_LABEL, syncErrorNotice } from '../../notifications/syncEvent
 import { plural } from '../../syncSummary';
 
 /** One peer: where syncing with it stands, and what can be done about it. */
-export function PeerRow({ peer, status }: { peer: PeerConfig; status?: PeerStatus }) {
+export function PeerRow({
+  peer,
+  status,
+  docLabel,
+}: {
+  peer: PeerConfig;
+  status?: PeerStatus;
+  /** How to name a document to the user (a note's title rather than its id). */
+  docLabel: (id: string) => string;
+}) {
   const { peers, logger } = useServices();
   const state = peer.isPaused ? 'paused' : (status?.state ?? 'connecting');
-  const notice = status?.error ? syncErrorNotice(status.error.reason, status.error.docIds) : undefined;
+  const notice = status?.error ? syncErrorNotice(status.error.reason, status.error.docIds?.map(docLabel)) : undefined;
   const [isSigningIn, setIsSigningIn] = useState(false);
   const act = (work: Promise<void>): void => {
     work.catch((err: unknown) => logger.error('peer action failed', String(err)));

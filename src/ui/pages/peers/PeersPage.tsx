@@ -1,3 +1,5 @@
+import { displayTitle } from '../../../domain/note';
+import { useNotes } from '../../hooks/useNotes';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { AddPeerForm } from './AddPeerForm';
 import { LocalPeerOffer } from './LocalPeerOffer';
@@ -6,6 +8,11 @@ import { PeerRow } from './PeerRow';
 /** Peers: add one by URL, and see and steer syncing with each. */
 export function PeersPage() {
   const { peers, statuses, isLeader } = useSyncStatus();
+  const { notes } = useNotes();
+  const docLabel = (id: string) => {
+    const note = notes.find((n) => n.id === id);
+    return note ? `“${displayTitle(note)}”` : id;
+  };
   return (
     <div className="peers-page">
       <h1>Peers</h1>
@@ -20,7 +27,7 @@ export function PeersPage() {
       ) : (
         <ul className="peer-list" aria-label="Peers">
           {peers.map((peer) => (
-            <PeerRow key={peer.id} peer={peer} status={statuses[peer.id]} />
+            <PeerRow key={peer.id} peer={peer} status={statuses[peer.id]} docLabel={docLabel} />
           ))}
         </ul>
       )}
