@@ -101,3 +101,50 @@ test.describe('always-on sync with peers', () => {
     await expect(page.getByTestId('sync-indicator')).toHaveText('All peers up to date', { timeout: 45_000 });
   });
 });
+
+test.describe('what peers send is not trusted', () => {
+  test('a hostile document from a peer renders inert and breaks nothing', async ({ page, startPeer }) => {
+    const peer = await startPeer();
+    const url = peer.dbUrl('notes');
+    await openRemote(url, member).bulkDocs([
+      // Wrong types everywhere: must not crash the list or the editor.
+      { _id: 'note:malformed', type: 'note', title: { not: 'a string' }, body: 42, updatedAt: 'yesterday' },
+      {
+        _id: 'note:hostile',
+        type: 'note',
+        schemaVersion: 1,
+        title: '<img src=x onerror="window.__pwned=1">Hostile',
+        body: '<script>window.__pwned=2</script><iframe src="javascript:window.__pwned=3"></iframe>\n\n**inert**',
+        createdAt: new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+      },
+    ]);
+    const peers = new PeersPage(page);
+    const notes = new NotesPage(page);
+    await peers.goto();
+    await peers.add(url, member);
+    await page.getByRole('link', { name: 'Notes', exact: true }).click();
+    await expect(notes.items).toHaveCount(2);
+    await notes.item('Hostile').click();
+    await expect(notes.preview.locator('strong')).toHaveText('inert');
+    await expect(notes.preview.locator('script, iframe')).toHaveCount(0);
+    await notes.item('Untitled').click();
+    await expect(notes.body).toHaveValue('');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  test('a document the peer keeps refusing is named, instead of retrying forever', async ({ page, startPeer }) => {
+    const peer = await startPeer({ maxDocumentBytes: 4000 });
+    const url = peer.dbUrl('notes');
+    const notes = new NotesPage(page);
+    const peers = new PeersPage(page);
+    await notes.goto();
+    await notes.create('Small note', 'fits');
+    await notes.create('Enormous note', 'x'.repeat(6000));
+    await peers.goto();
+    await peers.submit(url, member);
+    await expect(peers.state(url)).toHaveText('Error');
+    await expect(peers.row(url).getByRole('alert')).toContainText('Syncing is stuck on one document: “Enormous note”');
+    await expect.poll(() => titlesOn(url)).toEqual(['Small note']);
+  });
+});
