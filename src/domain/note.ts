@@ -13,8 +13,12 @@ export interface Note {
   body: string;
   createdAt: string;
   updatedAt: string;
+  /** Name of the device that made the latest write. */
+  updatedBy: string;
   /** True when the document has conflicting revisions kept by replication. */
   hasConflicts: boolean;
+  /** True when another device deleted this note while this version was edited. */
+  isDeletedElsewhere: boolean;
 }
 
 /** What a user edits. */

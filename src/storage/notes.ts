@@ -1,6 +1,6 @@
 // Note documents, stored in the device's PouchDB (IndexedDB in the browser)
 // as `note:<uuid>` docs. The only module that reads or writes them.
-import { NOTE_ID_PREFIX, newNoteId, type NoteId } from '../domain/ids';
+import { NOTE_ID_PREFIX, isNoteId, newNoteId, type NoteId } from '../domain/ids';
 import { NOTE_SCHEMA_VERSION, compareNewestFirst, type Note, type NoteDraft } from '../domain/note';
 
 /** A note document as stored and replicated. */
@@ -14,6 +14,10 @@ export interface NoteDoc {
   body: string;
   createdAt: string;
   updatedAt: string;
+  /** Device that made this revision (see storage/deviceName.ts). */
+  updatedBy?: string;
+  /** Deleted revisions from other devices that a person chose to overrule by keeping the note. */
+  keptDespiteDeletion?: string[];
 }
 
 /**
@@ -31,14 +35,40 @@ export function toNote(doc: Record<string, unknown>): Note {
     body: text(doc['body']),
     createdAt: time(doc['createdAt']),
     updatedAt: time(doc['updatedAt']) || time(doc['createdAt']),
+    updatedBy: text(doc['updatedBy']),
     hasConflicts: Array.isArray(conflicts) && conflicts.length > 0,
+    isDeletedElsewhere: unresolvedDeletions(doc).length > 0,
   };
+}
+
+/**
+ * Revisions of deleted leaves of a document: what another device deleted
+ * while this one edited. PouchDB has no `deleted_conflicts` option, so read
+ * every leaf (`open_revs: 'all'`) and keep the deleted ones.
+ */
+export async function deletedLeafRevs(db: PouchDB.Database, id: string): Promise<string[]> {
+  const leaves = await db.get(id, { open_revs: 'all' });
+  return leaves
+    .map((leaf) => ('ok' in leaf ? (leaf.ok as { _rev: string; _deleted?: boolean }) : undefined))
+    .filter((doc) => doc?._deleted === true)
+    .map((doc) => doc?._rev ?? '')
+    .sort();
+}
+
+/** Deleted sibling revisions (another device's delete) nobody has overruled yet. */
+export function unresolvedDeletions(doc: Record<string, unknown>): string[] {
+  const deleted = doc['_deleted_conflicts'];
+  const kept = doc['keptDespiteDeletion'];
+  if (!Array.isArray(deleted)) return [];
+  const keptSet = new Set(Array.isArray(kept) ? kept : []);
+  return deleted.filter((rev): rev is string => typeof rev === 'string' && !keptSet.has(rev));
 }
 
 /** Notes on top of one local PouchDB. Every write is local and succeeds offline. */
 export class NotesStore {
   constructor(
     private readonly db: PouchDB.Database,
+    private readonly deviceName: () => string = () => 'this device',
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -50,16 +80,36 @@ export class NotesStore {
       startkey: NOTE_ID_PREFIX,
       endkey: `${NOTE_ID_PREFIX}\uffff`,
     });
+    const deletedElsewhere = await this.withDeletedSiblings();
     const notes: Note[] = [];
     for (const row of res.rows) {
-      if (row.doc) notes.push(toNote(row.doc as unknown as Record<string, unknown>));
+      if (!row.doc) continue;
+      const extra = deletedElsewhere.get(row.id);
+      notes.push(toNote({ ...(row.doc as unknown as Record<string, unknown>), ...(extra ?? {}) }));
     }
     return notes.sort(compareNewestFirst);
   }
 
+  /**
+   * Notes that have a deleted sibling revision (deleted on one device while
+   * edited on another). allDocs cannot report those, so the changes feed in
+   * `all_docs` style finds documents with several leaves, and only those are read.
+   */
+  private async withDeletedSiblings(): Promise<Map<string, { _deleted_conflicts: string[] }>> {
+    const res = await this.db.changes({ since: 0, style: 'all_docs', return_docs: true });
+    const found = new Map<string, { _deleted_conflicts: string[] }>();
+    for (const change of res.results) {
+      if (change.deleted || change.changes.length < 2 || !isNoteId(change.id)) continue;
+      const revs = await deletedLeafRevs(this.db, change.id);
+      if (revs.length) found.set(change.id, { _deleted_conflicts: revs });
+    }
+    return found;
+  }
+
   async get(id: NoteId): Promise<Note | undefined> {
     try {
-      return toNote((await this.db.get(id, { conflicts: true })) as unknown as Record<string, unknown>);
+      const doc = (await this.db.get(id, { conflicts: true })) as unknown as Record<string, unknown>;
+      return toNote({ ...doc, _deleted_conflicts: await deletedLeafRevs(this.db, id) });
     } catch (err) {
       if ((err as { status?: number }).status === 404) return undefined;
       throw err;
@@ -76,6 +126,7 @@ export class NotesStore {
       body: draft.body,
       createdAt: at,
       updatedAt: at,
+      updatedBy: this.deviceName(),
     };
     const res = await this.db.put(doc);
     return toNote({ ...doc, _rev: res.rev });
@@ -99,6 +150,7 @@ export class NotesStore {
         body: draft.body,
         createdAt: typeof current.createdAt === 'string' ? current.createdAt : this.now().toISOString(),
         updatedAt: this.now().toISOString(),
+        updatedBy: this.deviceName(),
       };
       try {
         const res = await this.db.put(doc);
@@ -109,8 +161,16 @@ export class NotesStore {
     }
   }
 
+  /** Deletes a note, recording which device deleted it and when (shown if another device edited it meanwhile). */
   async remove(id: NoteId): Promise<void> {
     const current = await this.db.get(id);
-    await this.db.remove(current);
+    await this.db.put({
+      _id: id,
+      _rev: current._rev,
+      _deleted: true,
+      type: 'note',
+      updatedAt: this.now().toISOString(),
+      updatedBy: this.deviceName(),
+    });
   }
 }

@@ -9,7 +9,9 @@ const note = (id: string, updatedAt: string, title = '', body = ''): Note => ({
   body,
   createdAt: updatedAt,
   updatedAt,
+  updatedBy: 'test',
   hasConflicts: false,
+  isDeletedElsewhere: false,
 });
 
 describe('notes', () => {
