@@ -104,7 +104,7 @@ function authLayer(admins, members) {
         // The shape of CouchDB's welcome, honest about what answers.
         couchdb: 'Welcome',
         version: 'express-pouchdb',
-        vendor: { name: 'PouchDB Server (express-pouchdb)' },
+        vendor: { name: 'PouchDB Server' },
       });
     }
     const creds = parseBasic(req.headers.authorization);

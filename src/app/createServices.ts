@@ -1,5 +1,7 @@
 import PouchDB from 'pouchdb-browser';
 import type { PeerCredentials } from '../domain/peer';
+import { ConflictStore } from '../storage/conflicts';
+import { createDeviceNameStore, type DeviceNameStore } from '../storage/deviceName';
 import { NotesStore } from '../storage/notes';
 import { createIdbPeerStore } from '../storage/peerStore';
 import { createLogger, type Logger } from '../sync/logger';
@@ -14,6 +16,8 @@ export const LOCAL_DB_NAME = 'p2pcloud';
 export interface Services {
   db: PouchDB.Database;
   notes: NotesStore;
+  conflicts: ConflictStore;
+  deviceName: DeviceNameStore;
   peers: PeerDirectory;
   sync: SyncHost;
   logger: Logger;
@@ -49,5 +53,14 @@ export function createServices(): Services {
     pageProtocol: location.protocol,
     onChanged: () => sync.peersChanged(),
   });
-  return { db, notes: new NotesStore(db), peers, sync, logger };
+  const deviceName = createDeviceNameStore(globalThis.localStorage, navigator.userAgent);
+  return {
+    db,
+    notes: new NotesStore(db, deviceName.get),
+    conflicts: new ConflictStore(db),
+    deviceName,
+    peers,
+    sync,
+    logger,
+  };
 }

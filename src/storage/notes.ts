@@ -42,15 +42,17 @@ export function toNote(doc: Record<string, unknown>): Note {
 }
 
 /**
- * Revisions of deleted leaves of a document: what another device deleted
- * while this one edited. PouchDB has no `deleted_conflicts` option, so read
- * every leaf (`open_revs: 'all'`) and keep the deleted ones.
+ * Revisions of deleted leaves of a document that a person deleted on some
+ * device while it was edited elsewhere. PouchDB has no `deleted_conflicts`
+ * option, so read every leaf (`open_revs: 'all'`) and keep the deleted ones
+ * that carry {@link NotesStore.remove}'s record of who deleted it; the bare
+ * tombstones that resolving a conflict leaves behind are not deletions.
  */
 export async function deletedLeafRevs(db: PouchDB.Database, id: string): Promise<string[]> {
   const leaves = await db.get(id, { open_revs: 'all' });
   return leaves
-    .map((leaf) => ('ok' in leaf ? (leaf.ok as { _rev: string; _deleted?: boolean }) : undefined))
-    .filter((doc) => doc?._deleted === true)
+    .map((leaf) => ('ok' in leaf ? (leaf.ok as { _rev: string; _deleted?: boolean; updatedBy?: unknown }) : undefined))
+    .filter((doc) => doc?._deleted === true && typeof doc.updatedBy === 'string')
     .map((doc) => doc?._rev ?? '')
     .sort();
 }

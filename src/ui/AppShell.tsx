@@ -1,5 +1,6 @@
 import type { AppUpdater } from '../pwa/registerSW';
 import { useRoute, type Route } from './hooks/useRoute';
+import { ConflictsPage } from './pages/conflicts/ConflictsPage';
 import { NotesPage } from './pages/notes/NotesPage';
 import { PeersPage } from './pages/peers/PeersPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
@@ -8,6 +9,7 @@ import { UpdatePrompt } from './UpdatePrompt';
 
 const PAGES: Array<{ route: Route; label: string }> = [
   { route: 'notes', label: 'Notes' },
+  { route: 'conflicts', label: 'Conflicts' },
   { route: 'peers', label: 'Peers' },
   { route: 'settings', label: 'Settings' },
 ];
@@ -31,6 +33,7 @@ export function AppShell({ updater }: { updater: AppUpdater }) {
       <UpdatePrompt updater={updater} />
       <main>
         {route === 'notes' && <NotesPage />}
+        {route === 'conflicts' && <ConflictsPage />}
         {route === 'peers' && <PeersPage />}
         {route === 'settings' && <SettingsPage />}
       </main>

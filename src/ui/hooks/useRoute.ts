@@ -1,11 +1,11 @@
 import { useSyncExternalStore } from 'react';
 
 /** The app's pages. Hash routes work offline and from any static host. */
-export type Route = 'notes' | 'peers' | 'settings';
+export type Route = 'notes' | 'conflicts' | 'peers' | 'settings';
 
 function current(): Route {
   const hash = window.location.hash.replace(/^#\/?/, '');
-  return hash === 'peers' || hash === 'settings' ? hash : 'notes';
+  return hash === 'peers' || hash === 'settings' || hash === 'conflicts' ? hash : 'notes';
 }
 
 function subscribe(listener: () => void): () => void {

@@ -38,4 +38,49 @@ export class PeersPage {
   state(url: string): Locator {
     return this.row(url).getByTestId('peer-state');
   }
+
+  /** Waits for the add form's one problem notice, and checks its title (and help, if given). */
+  async expectProblem(title: string, help?: string): Promise<void> {
+    await expect(this.problem.getByRole('strong')).toHaveText(title);
+    await expect(this.page.getByRole('alert')).toHaveCount(1);
+    if (help !== undefined) await expect(this.problem).toContainText(help);
+  }
+
+  /** The list is empty on screen and nothing is saved on this device. */
+  async expectNoPeers(): Promise<void> {
+    await expect(this.rows).toHaveCount(0);
+    await expect(this.page.getByText('No peers yet: everything stays on this device')).toBeVisible();
+    expect(await this.storedPeerUrls()).toEqual([]);
+  }
+
+  /**
+   * The peer URLs this device has saved, read straight from IndexedDB (the
+   * idb-keyval store "p2pcloud-peers"), so a peer saved but not shown counts.
+   */
+  storedPeerUrls(): Promise<string[]> {
+    return this.page.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('p2pcloud-peers');
+          open.onupgradeneeded = () => {
+            // Never create it here: that would hide it from the app's own upgrade.
+            open.transaction?.abort();
+            reject(new Error('the app has no peer store "p2pcloud-peers"'));
+          };
+          open.onerror = () => reject(open.error ?? new Error('opening the peer store failed'));
+          open.onsuccess = () => {
+            const db = open.result;
+            const get = db.transaction('keyval').objectStore('keyval').get('peers');
+            get.onsuccess = () => {
+              db.close();
+              resolve(((get.result ?? []) as { url: string }[]).map((peer) => peer.url));
+            };
+            get.onerror = () => {
+              db.close();
+              reject(get.error ?? new Error('reading the peer list failed'));
+            };
+          };
+        }),
+    );
+  }
 }

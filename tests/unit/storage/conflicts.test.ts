@@ -117,3 +117,19 @@ describe('history', () => {
     expect((await new ConflictStore(db).history(id)).map((v) => v.body)).toEqual(['v3', 'v2', 'v1']);
   });
 });
+
+describe('after a resolution', () => {
+  it('the losing revision it deleted is not taken for a deletion by a person', async () => {
+    const { dbA, a, b, id, meet } = await twoDevices();
+    await a.update(id, { title: 'Groceries', body: 'A' });
+    await b.update(id, { title: 'Groceries', body: 'B' });
+    await meet();
+    await new ConflictStore(dbA).resolve(await conflictOn(dbA, id), { title: 'Groceries', body: 'A' });
+    await meet();
+    for (const store of [a, b]) {
+      const note = (await store.list()).find((n) => n.id === id);
+      expect(note?.hasConflicts).toBe(false);
+      expect(note?.isDeletedElsewhere).toBe(false);
+    }
+  });
+});

@@ -28,7 +28,7 @@ describe('probePeer against real servers', () => {
     const server = await peer();
     expect(await probePeer(parsed(server.dbUrl('notes')), MEMBER, env)).toEqual({
       ok: true,
-      server: 'PouchDB Server (express-pouchdb)',
+      server: 'PouchDB Server',
     });
   });
 

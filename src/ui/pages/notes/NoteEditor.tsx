@@ -11,7 +11,17 @@ const SAVE_DELAY_MS = 300;
  * with a version that arrived from elsewhere; once saved, it follows the
  * stored note live.
  */
-export function NoteEditor({ note, onDeleted }: { note: Note; onDeleted: () => void }) {
+export function NoteEditor({
+  note,
+  onDeleted,
+  onResolve,
+  onHistory,
+}: {
+  note: Note;
+  onDeleted: () => void;
+  onResolve: () => void;
+  onHistory: () => void;
+}) {
   const { notes, logger } = useServices();
   const [draft, setDraft] = useState<NoteDraft>({ title: note.title, body: note.body });
   const [saveState, setSaveState] = useState<'saved' | 'saving' | 'error'>('saved');
@@ -74,7 +84,18 @@ export function NoteEditor({ note, onDeleted }: { note: Note; onDeleted: () => v
         <span className={`save-state ${saveState}`} data-testid="save-state">
           {saveState === 'saved' ? 'Saved on this device' : saveState === 'saving' ? 'Saving…' : 'Could not save: see Settings'}
         </span>
-        {note.hasConflicts && <span className="badge conflict">This note has conflicting versions</span>}
+        {(note.hasConflicts || note.isDeletedElsewhere) && (
+          <span className="badge conflict" data-testid="conflict-banner">
+            {note.hasConflicts ? 'This note has conflicting versions' : 'Deleted on another device while edited here'}
+            <button type="button" onClick={onResolve}>
+              Resolve…
+            </button>
+          </span>
+        )}
+        <span className="editor-by">{note.updatedBy ? `Last edit: ${note.updatedBy}` : ''}</span>
+        <button type="button" onClick={onHistory}>
+          History
+        </button>
         <button type="button" className="danger" onClick={remove}>
           Delete
         </button>

@@ -28,6 +28,7 @@ export function NoteList({
             <span className="note-meta">
               {note.updatedAt ? new Date(note.updatedAt).toLocaleString() : ''}
               {note.hasConflicts && <span className="badge conflict">conflict</span>}
+              {note.isDeletedElsewhere && <span className="badge conflict">deleted on another device</span>}
               {onlyHere.has(note.id) && (
                 <span className="badge only-here" title="No peer has this change yet">
                   only on this device

@@ -3,16 +3,23 @@ import { useServices } from '../../../app/ServicesContext';
 import { matchesQuery, type Note } from '../../../domain/note';
 import { useNotes } from '../../hooks/useNotes';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
+import { ConflictResolver } from '../conflicts/ConflictResolver';
+import { HistoryPanel } from './HistoryPanel';
 import { NoteEditor } from './NoteEditor';
 import { NoteList } from './NoteList';
 
 /** Notes: search, list, and the editor of the selected note. */
-export function NotesPage() {
+export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
   const { notes: store, logger } = useServices();
   const { notes, isLoading, error } = useNotes();
   const { onlyHere } = useSyncStatus();
   const [query, setQuery] = useState('');
-  const [selectedId, setSelectedId] = useState<Note['id'] | undefined>();
+  const [selectedId, setSelectedId] = useState<Note['id'] | undefined>(initialId);
+  const [panel, setPanel] = useState<'edit' | 'resolve' | 'history'>(initialId ? 'resolve' : 'edit');
+  const select = (id: Note['id'] | undefined) => {
+    setSelectedId(id);
+    setPanel('edit');
+  };
   const visible = useMemo(() => notes.filter((n) => matchesQuery(n, query)), [notes, query]);
   const onlyHereSet = useMemo(() => new Set(onlyHere), [onlyHere]);
   const selected = notes.find((n) => n.id === selectedId);
@@ -22,7 +29,7 @@ export function NotesPage() {
       .create({ title: '', body: '' })
       .then((note) => {
         setQuery('');
-        setSelectedId(note.id);
+        select(note.id);
       })
       .catch((err: unknown) => logger.error('creating a note failed', String(err)));
   };
@@ -44,15 +51,24 @@ export function NotesPage() {
         </div>
         {error && <p className="error">Could not read notes: {error.message}</p>}
         {isLoading ? <p className="empty">Loading…</p> : (
-          <NoteList notes={visible} selectedId={selectedId} onlyHere={onlyHereSet} onSelect={setSelectedId} />
+          <NoteList notes={visible} selectedId={selectedId} onlyHere={onlyHereSet} onSelect={select} />
         )}
         <p className="count" data-testid="note-count">
           {query ? `${visible.length} of ${notes.length} notes` : `${notes.length} notes`}
         </p>
       </aside>
-      {selected ? (
-        <NoteEditor key={selected.id} note={selected} onDeleted={() => setSelectedId(undefined)} />
-      ) : (
+      {selected && panel === 'resolve' && <ConflictResolver id={selected.id} onDone={() => setPanel('edit')} />}
+      {selected && panel === 'history' && <HistoryPanel id={selected.id} onClose={() => setPanel('edit')} />}
+      {selected && panel === 'edit' && (
+        <NoteEditor
+          key={selected.id}
+          note={selected}
+          onDeleted={() => select(undefined)}
+          onResolve={() => setPanel('resolve')}
+          onHistory={() => setPanel('history')}
+        />
+      )}
+      {!selected && (
         <section className="note-editor placeholder">
           <p>Select a note, or create one. Everything is saved on this device first and synced to your peers.</p>
         </section>

@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { useServices } from '../../../app/ServicesContext';
 import { useStorageInfo } from '../../hooks/useStorageInfo';
 
 function formatBytes(bytes: number): string {
@@ -11,12 +13,29 @@ function formatBytes(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-/** Settings: what this device stores and whether the browser may evict it. */
+/** Settings: this device's name, what it stores and whether the browser may evict it. */
 export function SettingsPage() {
   const storage = useStorageInfo();
+  const { deviceName } = useServices();
+  const [name, setName] = useState(deviceName.get);
   return (
     <div className="settings-page">
       <h1>Settings</h1>
+      <section aria-label="This device">
+        <h2>This device</h2>
+        <label className="field">
+          Device name (recorded with every change, shown when versions compete)
+          <input
+            aria-label="Device name"
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              deviceName.set(e.target.value);
+            }}
+            onBlur={() => setName(deviceName.get())}
+          />
+        </label>
+      </section>
       <section aria-label="Storage">
         <h2>Storage on this device</h2>
         <p data-testid="storage-persisted">
