@@ -1,9 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import type { Note, NoteDraft } from '../../../domain/note';
+import { classifyError } from '../../../sync/errors';
 import { MarkdownView } from './MarkdownView';
 
 const SAVE_DELAY_MS = 300;
+
+const SAVE_STATE_TEXT = {
+  saved: 'Saved on this device',
+  saving: 'Saving…',
+  error: 'Not saved yet: the browser refused the write. Your text is still here; keep this tab open and try again.',
+  full: 'Not saved: this device is out of storage space. Your text is still here; free some space and type again to retry.',
+} as const;
 
 /**
  * Edits one note, saving as the user types.
@@ -24,7 +32,7 @@ export function NoteEditor({
 }) {
   const { notes, logger } = useServices();
   const [draft, setDraft] = useState<NoteDraft>({ title: note.title, body: note.body });
-  const [saveState, setSaveState] = useState<'saved' | 'saving' | 'error'>('saved');
+  const [saveState, setSaveState] = useState<'saved' | 'saving' | 'error' | 'full'>('saved');
   const dirty = useRef(false);
   const latest = useRef(draft);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -48,7 +56,9 @@ export function NoteEditor({
       })
       .catch((err: unknown) => {
         logger.error('saving a note failed', String(err));
-        setSaveState('error');
+        // The words stay in the editor (and dirty), so nothing typed is lost;
+        // the next keystroke or blur tries again.
+        setSaveState(classifyError(err) === 'quota' ? 'full' : 'error');
       });
   };
 
@@ -82,7 +92,7 @@ export function NoteEditor({
     <section className="note-editor" aria-label="Note editor">
       <div className="editor-bar">
         <span className={`save-state ${saveState}`} data-testid="save-state">
-          {saveState === 'saved' ? 'Saved on this device' : saveState === 'saving' ? 'Saving…' : 'Could not save: see Settings'}
+          {SAVE_STATE_TEXT[saveState]}
         </span>
         {(note.hasConflicts || note.isDeletedElsewhere) && (
           <span className="badge conflict" data-testid="conflict-banner">
