@@ -1,9 +1,11 @@
 import PouchDB from 'pouchdb-browser';
+import { PEER_ID_PREFIX } from '../domain/ids';
 import type { PeerCredentials } from '../domain/peer';
 import { ConflictStore } from '../storage/conflicts';
 import { createDeviceNameStore, type DeviceNameStore } from '../storage/deviceName';
 import { NotesStore } from '../storage/notes';
-import { createIdbPeerStore } from '../storage/peerStore';
+import { watchChanges } from '../storage/changes';
+import { createPeerStore } from '../storage/peerStore';
 import { createLogger, type Logger } from '../sync/logger';
 import { PeerDirectory } from '../sync/PeerDirectory';
 import { SyncEngine } from '../sync/SyncEngine';
@@ -31,7 +33,8 @@ export interface Services {
 export function createServices(): Services {
   const logger = createLogger('p2pcloud');
   const db = new PouchDB(LOCAL_DB_NAME, { auto_compaction: false });
-  const store = createIdbPeerStore();
+  const store = createPeerStore(db);
+  const deviceName = createDeviceNameStore(globalThis.localStorage, navigator.userAgent);
   const openRemote = (url: string, credentials?: PeerCredentials) =>
     new PouchDB(url, {
       // Never create a database as a side effect of syncing: a typo in a peer
@@ -44,6 +47,8 @@ export function createServices(): Services {
     logger: logger.child('sync'),
     channel: typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('p2pcloud-sync'),
     locks: navigator.locks,
+    // The peer list is replicated: follow peers added or removed on other devices.
+    watchPeers: (onChange) => watchChanges(db, (id) => id.startsWith(PEER_ID_PREFIX) && onChange()),
     createEngine: () =>
       new SyncEngine({ localDb: db, openRemote, progress: store.progress, logger: logger.child('sync:peer') }),
   });
@@ -52,8 +57,8 @@ export function createServices(): Services {
     probe: { fetch: (input, init) => fetch(input, init), canDetectCors: true },
     pageProtocol: location.protocol,
     onChanged: () => sync.peersChanged(),
+    deviceName: deviceName.get,
   });
-  const deviceName = createDeviceNameStore(globalThis.localStorage, navigator.userAgent);
   return {
     db,
     notes: new NotesStore(db, deviceName.get),

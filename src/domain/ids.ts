@@ -20,9 +20,16 @@ export function newNoteId(): NoteId {
   return `${NOTE_ID_PREFIX}${randomId()}` as NoteId;
 }
 
-/** A fresh, random peer id. Peer ids are local to a device and never replicated. */
-export function newPeerId(): PeerId {
-  return `peer:${randomId()}` as PeerId;
+/** Prefix of the replicated documents that make up the mesh's peer list. */
+export const PEER_ID_PREFIX = 'peer:';
+
+/**
+ * A peer's id, derived from its database URL (without credentials).
+ * @remarks Deterministic, so two devices adding the same peer at once write
+ * the same document instead of listing the peer twice.
+ */
+export function peerIdFor(url: string): PeerId {
+  return `${PEER_ID_PREFIX}${url}` as PeerId;
 }
 
 export function isNoteId(id: string): id is NoteId {

@@ -1,19 +1,25 @@
 import type { PeerId } from './ids';
 
 /**
- * A peer of this device: a CouchDB-protocol database it live-syncs with.
- * @remarks Never holds credentials: those are kept apart, on this device only
- * (see storage/peerStore.ts), so that a peer list can be shown, logged or
+ * A peer of the mesh: a CouchDB-protocol database every device live-syncs with.
+ * @remarks The list of peers is itself replicated (one `peer:<url>` document
+ * each), so a peer added on one device appears on all. Never holds
+ * credentials: those are kept apart, on the device that entered them only
+ * (see storage/peerStore.ts), so a peer list can be shown, logged or
  * replicated without leaking a password.
  */
 export interface PeerConfig {
   id: PeerId;
   /** Database URL with no user name or password in it. */
   url: string;
-  /** True when the user paused syncing with this peer. */
+  /** True when the user paused syncing with this peer on this device (not replicated). */
   isPaused: boolean;
   addedAt: string;
-  /** User name used to sign in, if any (the password is stored apart). */
+  /** Name of the device that added the peer to the mesh. */
+  addedBy?: string;
+  /** True when the peer refuses anonymous access, so each device must sign in. */
+  needsLogin?: boolean;
+  /** User name this device signs in with, if any (the password is stored apart). */
   username?: string;
 }
 

@@ -1,38 +1,95 @@
-// This device's peer list and peer credentials, in IndexedDB through
-// idb-keyval (store "p2pcloud-peers"), never in the replicated PouchDB.
-// Credentials live under their own keys so that listing peers never reads them.
-import { createStore, del, get, set, update, type UseStore } from 'idb-keyval';
-import type { PeerId } from '../domain/ids';
+// The mesh's peer list and this device's own settings for each peer.
+// - Shared: one `peer:<url>` document per peer in the replicated PouchDB, so a
+//   peer added on one device appears on every device. No secrets in it.
+// - This device only, in IndexedDB through idb-keyval (store "p2pcloud-peers"):
+//   credentials (`credentials:<id>`), pause and user name (`local:<id>`), and
+//   push progress (`pushed:<id>`). Credentials live under their own keys so
+//   listing peers never reads them.
+import { createStore, del, get, set, type UseStore } from 'idb-keyval';
+import { PEER_ID_PREFIX, type PeerId } from '../domain/ids';
 import type { PeerConfig, PeerCredentials } from '../domain/peer';
 import type { PushProgressStore } from '../sync/SyncEngine';
 
-/** Where peers and their credentials are kept on this device. */
+/** Where peers and their credentials are kept. */
 export interface PeerStore {
   list(): Promise<PeerConfig[]>;
+  /** Saves the shared part (replicated) and this device's part (local) of a peer. */
   save(peer: PeerConfig): Promise<void>;
+  /** Removes the peer from the mesh, on every device. */
   remove(id: PeerId): Promise<void>;
   getCredentials(id: PeerId): Promise<PeerCredentials | undefined>;
   setCredentials(id: PeerId, credentials: PeerCredentials | undefined): Promise<void>;
 }
 
-const PEERS_KEY = 'peers';
+/** A peer document as replicated. */
+interface PeerDoc {
+  _id: PeerId;
+  _rev?: string;
+  type: 'peer';
+  schemaVersion: 1;
+  url: string;
+  addedAt: string;
+  addedBy?: string;
+  needsLogin?: boolean;
+}
 
-/** The browser's {@link PeerStore} and push progress, in one idb-keyval store. */
-export function createIdbPeerStore(): PeerStore & { progress: PushProgressStore } {
-  const store: UseStore = createStore('p2pcloud-peers', 'keyval');
-  const list = async () => ((await get<PeerConfig[]>(PEERS_KEY, store)) ?? []).slice();
+interface LocalSettings {
+  isPaused?: boolean;
+  username?: string;
+}
+
+/** Reads a peer document defensively: it came from the mesh, maybe from an older or newer app. */
+function toShared(doc: Record<string, unknown>): Omit<PeerConfig, 'isPaused' | 'username'> | undefined {
+  const id = doc['_id'];
+  const url = doc['url'];
+  if (typeof id !== 'string' || typeof url !== 'string' || id !== `${PEER_ID_PREFIX}${url}`) return undefined;
+  if (!/^https?:\/\/[^/@\s]+\/\S+$/.test(url)) return undefined;
   return {
-    list,
-    // update() reads and writes in one IndexedDB transaction, so two tabs
-    // changing the list at once cannot drop each other's peer.
-    save: (peer) =>
-      update<PeerConfig[]>(
-        PEERS_KEY,
-        (peers = []) => (peers.some((p) => p.id === peer.id) ? peers.map((p) => (p.id === peer.id ? peer : p)) : [...peers, peer]),
-        store,
-      ),
+    id: id as PeerId,
+    url,
+    addedAt: typeof doc['addedAt'] === 'string' ? doc['addedAt'] : '',
+    ...(typeof doc['addedBy'] === 'string' ? { addedBy: doc['addedBy'] } : {}),
+    ...(doc['needsLogin'] === true ? { needsLogin: true } : {}),
+  };
+}
+
+/** The browser's {@link PeerStore} and push progress. */
+export function createPeerStore(db: PouchDB.Database): PeerStore & { progress: PushProgressStore } {
+  const store: UseStore = createStore('p2pcloud-peers', 'keyval');
+  const local = (id: PeerId) => get<LocalSettings>(`local:${id}`, store).then((s) => s ?? {});
+  return {
+    async list() {
+      const res = await db.allDocs({ include_docs: true, startkey: PEER_ID_PREFIX, endkey: `${PEER_ID_PREFIX}\uffff` });
+      const peers: PeerConfig[] = [];
+      for (const row of res.rows) {
+        const shared = row.doc ? toShared(row.doc as unknown as Record<string, unknown>) : undefined;
+        if (!shared) continue;
+        const mine = await local(shared.id);
+        peers.push({ ...shared, isPaused: mine.isPaused === true, ...(mine.username ? { username: mine.username } : {}) });
+      }
+      return peers.sort((a, b) => (a.addedAt < b.addedAt ? -1 : a.addedAt > b.addedAt ? 1 : a.url < b.url ? -1 : 1));
+    },
+    async save(peer) {
+      await set(`local:${peer.id}`, { isPaused: peer.isPaused, username: peer.username } satisfies LocalSettings, store);
+      const existing = await db.get<PeerDoc>(peer.id).catch(() => undefined);
+      const doc: PeerDoc = {
+        _id: peer.id,
+        ...(existing?._rev ? { _rev: existing._rev } : {}),
+        type: 'peer',
+        schemaVersion: 1,
+        url: peer.url,
+        addedAt: existing?.addedAt ?? peer.addedAt,
+        ...((existing?.addedBy ?? peer.addedBy) ? { addedBy: existing?.addedBy ?? peer.addedBy } : {}),
+        ...(peer.needsLogin || existing?.needsLogin ? { needsLogin: true } : {}),
+      };
+      // Pausing is this device's business: only touch the shared document when it changes.
+      const unchanged = existing && existing.url === doc.url && !!existing.needsLogin === !!doc.needsLogin;
+      if (!unchanged) await db.put(doc);
+    },
     async remove(id) {
-      await update<PeerConfig[]>(PEERS_KEY, (peers = []) => peers.filter((p) => p.id !== id), store);
+      const existing = await db.get(id).catch(() => undefined);
+      if (existing) await db.remove(existing);
+      await del(`local:${id}`, store);
       await del(`credentials:${id}`, store);
       await del(`pushed:${id}`, store);
     },

@@ -1,4 +1,4 @@
-import { newPeerId, type PeerId } from '../domain/ids';
+import { peerIdFor, type PeerId } from '../domain/ids';
 import type { PeerConfig, PeerCredentials } from '../domain/peer';
 import { parsePeerUrl, type ParsedPeerUrl, type PeerUrlProblem } from '../domain/peerUrl';
 import type { PeerStore } from '../storage/peerStore';
@@ -20,6 +20,8 @@ export interface PeerDirectoryDeps {
   pageProtocol: string;
   /** Told after every change to the list, so the sync host can follow. */
   onChanged: () => void;
+  /** This device's name, recorded as who added a peer. */
+  deviceName?: () => string;
   now?: () => Date;
 }
 
@@ -81,11 +83,13 @@ export class PeerDirectory {
 
   private async save(parsed: ParsedPeerUrl, credentials?: PeerCredentials): Promise<PeerConfig> {
     const peer: PeerConfig = {
-      id: newPeerId(),
+      id: peerIdFor(parsed.url),
       url: parsed.url,
       isPaused: false,
       addedAt: (this.deps.now?.() ?? new Date()).toISOString(),
-      ...(credentials ? { username: credentials.username } : {}),
+      ...(this.deps.deviceName ? { addedBy: this.deps.deviceName() } : {}),
+      // Whoever had to give credentials here must give them on every device.
+      ...(credentials ? { username: credentials.username, needsLogin: true } : {}),
     };
     // Credentials first: a peer must never start syncing without the ones the user gave.
     if (credentials) await this.deps.store.setCredentials(peer.id, credentials);

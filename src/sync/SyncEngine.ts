@@ -36,6 +36,11 @@ export interface SyncEngineDeps {
   batchSize?: number;
 }
 
+/** A peer syncs unless paused here, or it needs a login this device has not been given. */
+function runnable(peer: EnginePeer): boolean {
+  return !peer.config.isPaused && !(peer.config.needsLogin && !peer.credentials);
+}
+
 interface RunningPeer {
   peer: EnginePeer;
   fingerprint: string;
@@ -87,7 +92,7 @@ export class SyncEngine {
       if (current) this.stopPeer(peer.config.id, current, false);
       const run: RunningPeer = { peer, fingerprint, pushedSeq: await this.deps.progress.get(peer.config.id) };
       this.running.set(peer.config.id, run);
-      if (!peer.config.isPaused) this.startPeer(run);
+      if (runnable(peer)) this.startPeer(run);
     }
     this.publish();
     this.refreshPending();
@@ -97,7 +102,7 @@ export class SyncEngine {
   retryNow(): void {
     for (const run of this.running.values()) {
       const state = run.replication?.status().state;
-      if (state === PeerState.backingOff || state === PeerState.failed) {
+      if ((state === PeerState.backingOff || state === PeerState.failed) && runnable(run.peer)) {
         this.stopPeer(run.peer.config.id, run, false);
         this.startPeer(run);
       }
@@ -158,7 +163,9 @@ export class SyncEngine {
     if (this.isStopped) return;
     const peers: Record<PeerId, PeerStatus> = {};
     for (const [id, run] of this.running) {
-      const base: PeerStatus = run.replication ? run.replication.status() : { state: PeerState.paused };
+      const base: PeerStatus = run.replication
+        ? run.replication.status()
+        : { state: run.peer.config.isPaused ? PeerState.paused : PeerState.signInNeeded };
       peers[id] = { ...base, ...(run.pending !== undefined ? { pending: run.pending } : {}) };
     }
     this.snapshot = { ...this.snapshot, peers };

@@ -24,6 +24,8 @@ export interface SyncHostDeps {
   channel?: Pick<BroadcastChannel, 'postMessage' | 'addEventListener'>;
   /** Web Locks; when absent this tab simply leads. */
   locks?: Pick<LockManager, 'request'>;
+  /** Calls back when the replicated peer list changes (a peer added on another device). */
+  watchPeers?: (onChange: () => void) => () => void;
   logger: Logger;
 }
 
@@ -45,6 +47,9 @@ export class SyncHost {
 
   start(): void {
     this.deps.channel?.addEventListener('message', (event: MessageEvent<Message>) => this.onMessage(event.data));
+    this.deps.watchPeers?.(() => {
+      this.reloadPeers().catch((err: unknown) => this.deps.logger.warn('reloading peers failed', String(err)));
+    });
     this.reloadPeers().catch((err: unknown) => this.deps.logger.warn('loading peers failed', String(err)));
     if (!this.deps.locks) {
       this.lead().catch((err: unknown) => this.deps.logger.error('sync failed to start', String(err)));

@@ -14,8 +14,10 @@ export const PeerState = {
   unauthorized: 'unauthorized',
   /** A failure retrying cannot fix; see the reason. */
   failed: 'failed',
-  /** Paused by the user. */
+  /** Paused by the user on this device. */
   paused: 'paused',
+  /** Learnt from the mesh; needs credentials entered on this device first. */
+  signInNeeded: 'signInNeeded',
 } as const;
 export type PeerState = (typeof PeerState)[keyof typeof PeerState];
 

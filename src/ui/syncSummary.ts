@@ -18,13 +18,19 @@ export function summarizeSync(snapshot: HostSnapshot): SyncSummary {
   const statuses = active.map((p) => snapshot.statuses[p.id]);
   const errors = statuses.filter((s) => s?.state === 'failed' || s?.state === 'unauthorized').length;
   if (errors) return { tone: 'error', text: `${plural(errors, 'peer')} with an error` };
+  const signIn = statuses.filter((s) => s?.state === 'signInNeeded').length;
+  if (signIn === statuses.length) return { tone: 'error', text: `Sign in to use ${plural(signIn, 'peer')}` };
   const waiting = Math.max(0, ...statuses.map((s) => s?.pending ?? 0));
   const isOffline = statuses.every((s) => s?.state === 'backingOff');
   if (isOffline) {
     return { tone: 'offline', text: waiting ? `Offline: ${plural(waiting, 'change')} waiting` : 'Offline, retrying' };
   }
   if (waiting) return { tone: 'waiting', text: `${plural(waiting, 'change')} waiting` };
-  if (statuses.every((s) => s?.state === 'upToDate')) return { tone: 'ok', text: 'All peers up to date' };
+  if (statuses.every((s) => s?.state === 'upToDate' || s?.state === 'signInNeeded')) {
+    return signIn
+      ? { tone: 'waiting', text: `Up to date; sign in to use ${plural(signIn, 'more peer')}` }
+      : { tone: 'ok', text: 'All peers up to date' };
+  }
   return { tone: 'waiting', text: 'Syncing…' };
 }
 

@@ -209,14 +209,14 @@ test.describe('adding a peer', () => {
     const row = peers.row(url);
 
     await row.getByRole('button', { name: 'Pause' }).click();
-    await expect(peers.state(url)).toHaveText('Paused');
+    await expect(peers.state(url)).toHaveText('Paused on this device');
     await expect(row.getByRole('button', { name: 'Pause' })).toBeHidden();
     // A note written while paused waits for the peer...
     const notes = new NotesPage(page);
     await notes.goto();
     await notes.create('Written while paused', 'waits');
     await peers.goto();
-    await expect(peers.state(url)).toHaveText('Paused');
+    await expect(peers.state(url)).toHaveText('Paused on this device');
     await expect(row.getByTestId('peer-pending')).toHaveText('1 change not received yet');
     // ...and reaches it once the peer is resumed.
     await row.getByRole('button', { name: 'Resume' }).click();

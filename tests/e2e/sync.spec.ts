@@ -59,7 +59,7 @@ test.describe('always-on sync with peers', () => {
     await peers.goto();
     await peers.add(url, member);
     await peers.row(url).getByRole('button', { name: 'Pause' }).click();
-    await expect(peers.state(url)).toHaveText('Paused');
+    await expect(peers.state(url)).toHaveText('Paused on this device');
 
     await page.getByRole('link', { name: 'Notes', exact: true }).click();
     await notes.create('Not yet anywhere else', 'typed while the peer was paused');

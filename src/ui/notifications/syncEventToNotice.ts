@@ -90,7 +90,8 @@ export const PEER_STATE_LABEL: Record<PeerState, string> = {
   backingOff: 'Offline, retrying',
   unauthorized: 'Sign-in refused',
   failed: 'Error',
-  paused: 'Paused',
+  paused: 'Paused on this device',
+  signInNeeded: 'Sign in to use',
 };
 
 /** Why a peer stopped, in words. Nothing for `network`: being away is normal and shown by the badge. */

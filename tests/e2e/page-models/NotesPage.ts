@@ -26,6 +26,8 @@ export class NotesPage {
   /** Creates a note and waits until it is saved on this device. */
   async create(title: string, body: string): Promise<void> {
     await this.page.getByRole('button', { name: 'New note' }).click();
+    await expect(this.title).toHaveValue('');
+    await expect(this.body).toHaveValue('');
     await this.title.fill(title);
     await this.body.fill(body);
     await expect(this.saveState).toHaveText('Saved on this device');

@@ -54,30 +54,32 @@ export class PeersPage {
   }
 
   /**
-   * The peer URLs this device has saved, read straight from IndexedDB (the
-   * idb-keyval store "p2pcloud-peers"), so a peer saved but not shown counts.
+   * The peer URLs saved on this device, read straight from IndexedDB (the
+   * replicated `peer:<url>` documents in PouchDB's idb store "_pouch_p2pcloud"),
+   * so a peer saved but not shown counts.
    */
   storedPeerUrls(): Promise<string[]> {
     return this.page.evaluate(
       () =>
         new Promise<string[]>((resolve, reject) => {
-          const open = indexedDB.open('p2pcloud-peers');
+          const open = indexedDB.open('_pouch_p2pcloud');
           open.onupgradeneeded = () => {
             // Never create it here: that would hide it from the app's own upgrade.
             open.transaction?.abort();
-            reject(new Error('the app has no peer store "p2pcloud-peers"'));
+            reject(new Error('the app has no local database "_pouch_p2pcloud"'));
           };
-          open.onerror = () => reject(open.error ?? new Error('opening the peer store failed'));
+          open.onerror = () => reject(open.error ?? new Error('opening the local database failed'));
           open.onsuccess = () => {
             const db = open.result;
-            const get = db.transaction('keyval').objectStore('keyval').get('peers');
-            get.onsuccess = () => {
+            const all = db.transaction('document-store').objectStore('document-store').getAll();
+            all.onsuccess = () => {
               db.close();
-              resolve(((get.result ?? []) as { url: string }[]).map((peer) => peer.url));
+              const rows = all.result as Array<{ id: string; deletedOrLocal: string }>;
+              resolve(rows.filter((r) => r.id.startsWith('peer:') && r.deletedOrLocal === '0').map((r) => r.id.slice(5)));
             };
-            get.onerror = () => {
+            all.onerror = () => {
               db.close();
-              reject(get.error ?? new Error('reading the peer list failed'));
+              reject(all.error ?? new Error('reading the local database failed'));
             };
           };
         }),

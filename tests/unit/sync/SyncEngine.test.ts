@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { newPeerId, type PeerId } from '../../../src/domain/ids';
+import { peerIdFor, type PeerId } from '../../../src/domain/ids';
 import type { PeerConfig } from '../../../src/domain/peer';
 import { silentLogger } from '../../../src/sync/logger';
 import { SyncEngine, type EnginePeer } from '../../../src/sync/SyncEngine';
@@ -32,7 +32,7 @@ function engineFor(localDb = newLocalDb()) {
 }
 
 function config(url: string, paused = false): PeerConfig {
-  return { id: newPeerId(), url, isPaused: paused, addedAt: new Date().toISOString() };
+  return { id: peerIdFor(url), url, isPaused: paused, addedAt: new Date().toISOString() };
 }
 
 const member = { username: MEMBER.username, password: MEMBER.password };

@@ -4,7 +4,7 @@
 // ever made must survive in the revision tree everywhere (no lost update).
 // Replay a failure with CONVERGENCE_SEED=<seed> npm run test:unit.
 import { afterEach, describe, expect, it } from 'vitest';
-import { newPeerId, type NoteId } from '../../../src/domain/ids';
+import { peerIdFor, type NoteId } from '../../../src/domain/ids';
 import type { PeerConfig } from '../../../src/domain/peer';
 import { NotesStore } from '../../../src/storage/notes';
 import { silentLogger } from '../../../src/sync/logger';
@@ -64,7 +64,7 @@ describe('a mesh of devices and peers under random edits and disconnects', () =>
 
     for (let i = 0; i < PEERS; i++) servers.push(await startTestPeer());
     const peerConfigs: PeerConfig[] = servers.map((s) => ({
-      id: newPeerId(),
+      id: peerIdFor(s.dbUrl('notes')),
       url: s.dbUrl('notes'),
       isPaused: false,
       addedAt: new Date().toISOString(),

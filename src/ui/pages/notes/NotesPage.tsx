@@ -25,6 +25,9 @@ export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
   const selected = notes.find((n) => n.id === selectedId);
 
   const create = () => {
+    // Close the current note at once: keystrokes typed while the new note is
+    // being created must not land in the previous one.
+    select(undefined);
     store
       .create({ title: '', body: '' })
       .then((note) => {

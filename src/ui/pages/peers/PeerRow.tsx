@@ -19,7 +19,7 @@ export function PeerRow({
   const { peers, logger } = useServices();
   const state = peer.isPaused ? 'paused' : (status?.state ?? 'connecting');
   const notice = status?.error ? syncErrorNotice(status.error.reason, status.error.docIds?.map(docLabel)) : undefined;
-  const [isSigningIn, setIsSigningIn] = useState(false);
+  const [isSigningIn, setIsSigningIn] = useState(state === 'signInNeeded');
   const act = (work: Promise<void>): void => {
     work.catch((err: unknown) => logger.error('peer action failed', String(err)));
   };
@@ -34,6 +34,7 @@ export function PeerRow({
       </div>
       <div className="peer-facts">
         {peer.username && <span>Signed in as {peer.username}</span>}
+        {peer.addedBy && <span>Added by {peer.addedBy}</span>}
         <span data-testid="peer-last-synced">
           {status?.lastSyncedAt ? `Last synced ${new Date(status.lastSyncedAt).toLocaleTimeString()}` : 'Not synced yet'}
         </span>
@@ -50,13 +51,13 @@ export function PeerRow({
       )}
       <div className="peer-actions">
         <button type="button" onClick={() => act(peers.setPaused(peer.id, !peer.isPaused))}>
-          {peer.isPaused ? 'Resume' : 'Pause'}
+          {peer.isPaused ? 'Resume' : 'Pause on this device'}
         </button>
         <button type="button" onClick={() => setIsSigningIn((v) => !v)}>
           Sign in
         </button>
         <button type="button" className="danger" onClick={() => act(peers.remove(peer.id))}>
-          Remove
+          Remove from all devices
         </button>
       </div>
       {isSigningIn && <SignInForm onSubmit={(c) => act(peers.signIn(peer.id, c).then(() => setIsSigningIn(false)))} />}
