@@ -1,11 +1,12 @@
 import PouchDB from 'pouchdb-browser';
-import { PEER_ID_PREFIX } from '../domain/ids';
+import { NOTE_ID_PREFIX, PEER_ID_PREFIX } from '../domain/ids';
 import type { PeerCredentials } from '../domain/peer';
 import { ConflictStore } from '../storage/conflicts';
 import { createDeviceNameStore, type DeviceNameStore } from '../storage/deviceName';
 import { NotesStore } from '../storage/notes';
 import { watchChanges } from '../storage/changes';
 import { createPeerStore } from '../storage/peerStore';
+import { assessSafety, type SafetyReport } from '../sync/dataSafety';
 import { createLogger, type Logger } from '../sync/logger';
 import { PeerDirectory } from '../sync/PeerDirectory';
 import { SyncEngine } from '../sync/SyncEngine';
@@ -22,6 +23,8 @@ export interface Services {
   deviceName: DeviceNameStore;
   peers: PeerDirectory;
   sync: SyncHost;
+  /** Asks every peer which of this device's notes it holds at their latest revision. */
+  checkSafety: () => Promise<SafetyReport>;
   logger: Logger;
 }
 
@@ -59,8 +62,20 @@ export function createServices(): Services {
     onChanged: () => sync.peersChanged(),
     deviceName: deviceName.get,
   });
+  const checkSafety = async () => {
+    const peerList = await store.list();
+    const peers = await Promise.all(
+      peerList.map(async (p) => ({ id: p.id, db: openRemote(p.url, await store.getCredentials(p.id)) })),
+    );
+    try {
+      return await assessSafety(db, peers, [NOTE_ID_PREFIX]);
+    } finally {
+      for (const peer of peers) peer.db.close().catch(() => undefined);
+    }
+  };
   return {
     db,
+    checkSafety,
     notes: new NotesStore(db, deviceName.get),
     conflicts: new ConflictStore(db),
     deviceName,

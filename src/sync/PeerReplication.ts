@@ -1,4 +1,5 @@
 import { classifyError, describeError, isTerminal, type SyncErrorReason } from './errors';
+import { fastReplicate } from './fastReplicate';
 import type { Logger } from './logger';
 import { PeerState, combineStates, type PeerStatus } from './peerStatus';
 
@@ -24,8 +25,13 @@ export interface PeerReplicationDeps {
   remoteDb: PouchDB.Database;
   backOff: (previousMs: number) => number;
   logger: Logger;
-  /** Documents per replication batch. */
+  /** Documents per batch of the live replications. */
   batchSize?: number;
+  /**
+   * Catch up in large batches (fastReplicate.ts) before going live; default
+   * true. False runs PouchDB's live replication alone, as before.
+   */
+  fastCatchUp?: boolean;
   /** Called whenever anything in {@link PeerReplication.status} may have changed. */
   onUpdate: () => void;
   /** Called with the local seq up to which the peer has received everything (a push checkpoint). */
@@ -50,10 +56,16 @@ export class PeerReplication {
 
   constructor(private readonly deps: PeerReplicationDeps) {}
 
-  /** Starts both directions; safe to call once. */
+  /**
+   * Starts syncing; safe to call once. First catches up in large batches
+   * (pull, then push), then hands over to PouchDB's live replications, which
+   * resume from the checkpoints the catch-up wrote.
+   */
   start(): void {
-    this.startDirection('push');
-    this.startDirection('pull');
+    if (this.deps.fastCatchUp === false) return this.goLive();
+    void this.catchUp().finally(() => {
+      if (!this.isCancelled) this.goLive();
+    });
   }
 
   /** Stops both directions. Best-effort: a failure to cancel is logged, not thrown. */
@@ -71,6 +83,50 @@ export class PeerReplication {
       ...(this.lastSyncedAt ? { lastSyncedAt: this.lastSyncedAt } : {}),
       ...(error && state !== PeerState.upToDate && state !== PeerState.active ? { error } : {}),
     };
+  }
+
+  private goLive(): void {
+    this.startDirection('push');
+    this.startDirection('pull');
+  }
+
+  /**
+   * The initial or after-an-absence catch-up. Pull first, remembering what
+   * came from the peer, so that the push that follows need not ask the peer
+   * about its own documents.
+   * @remarks Never throws: any failure (the peer away, a refused document, a
+   * document with attachments) leaves the rest to the live replications,
+   * which retry with backoff, classify the error and detect stuck batches as
+   * before. Progress up to the last checkpoint is kept either way.
+   */
+  private async catchUp(): Promise<void> {
+    const { localDb, remoteDb, logger } = this.deps;
+    const fromPeer = new Set<string>();
+    const common = {
+      isCancelled: () => this.isCancelled,
+      onDenied: (err: unknown) => logger.warn('catch-up: peer refused a document', describeError(err)),
+    };
+    try {
+      const pulled = await fastReplicate({
+        ...common,
+        source: remoteDb,
+        target: localDb,
+        written: fromPeer,
+        onBatch: () => this.set('pull', PeerState.active),
+      });
+      if (!pulled.completed) return;
+      const pushed = await fastReplicate({
+        ...common,
+        source: localDb,
+        target: remoteDb,
+        knownOnTarget: fromPeer,
+        onBatch: () => this.set('push', PeerState.active),
+        onCheckpoint: (seq) => this.deps.onPushed(seq),
+      });
+      logger.debug('caught up', `pulled ${pulled.docsWritten}, pushed ${pushed.docsWritten}`);
+    } catch (err) {
+      if (!this.isCancelled) logger.info('catch-up stopped; live replication takes over', describeError(err));
+    }
   }
 
   private startDirection(dir: Direction): void {

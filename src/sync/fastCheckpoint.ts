@@ -44,7 +44,7 @@ export async function replicationId(source: PouchDB.Database, target: PouchDB.Da
 
 async function getOrNull(db: PouchDB.Database, id: string): Promise<CheckpointDoc | null> {
   try {
-    return (await db.get(id)) as unknown as CheckpointDoc;
+    return await db.get(id);
   } catch (err) {
     if ((err as { status?: number }).status === 404) return null;
     throw err;

@@ -97,7 +97,7 @@ async function missingRevs(run: Run, results: PouchDB.Core.ChangesResponseChange
   if (run.skipDiff) return Object.entries(asked).flatMap(([id, revs]) => revs.map((rev) => ({ id, rev })));
   if (Object.keys(asked).length === 0) return [];
   const diff = await run.options.target.revsDiff(asked);
-  return Object.entries(diff).flatMap(([id, d]) => d.missing.map((rev) => ({ id, rev })));
+  return Object.entries(diff).flatMap(([id, d]) => (d.missing ?? []).map((rev) => ({ id, rev })));
 }
 
 /** Reads the wanted revisions with their histories: one `_bulk_get` for a remote source. */
@@ -113,7 +113,7 @@ async function fetchDocs(run: Run, wanted: Wanted): Promise<Batch['docs']> {
       if (!('ok' in item)) throw new FastPathUnsupported(`cannot read ${result.id}`);
       // Attachment bodies need extra requests; PouchDB's replicator knows how.
       if ('_attachments' in item.ok) throw new FastPathUnsupported(`${result.id} has attachments`);
-      docs.push(item.ok as PouchDB.Core.PutDocument<object>);
+      docs.push(item.ok);
     }
   }
   return docs;
@@ -129,15 +129,15 @@ function readLocal(db: PouchDB.Database, wanted: Wanted): Promise<PouchDB.Core.B
   for (const { id, rev } of wanted) byId.set(id, [...(byId.get(id) ?? []), rev]);
   return Promise.all(
     [...byId].map(async ([id, revs]) => {
-      const docs = await db.get(id, { revs: true, open_revs: revs, latest: true });
-      return { id, docs: docs as PouchDB.Core.BulkGetResponse<object>['results'][number]['docs'] };
+      const docs = await db.get(id, { revs: true, open_revs: revs, latest: true } as PouchDB.Core.GetOpenRevisions);
+      return { id, docs: docs };
     }),
   );
 }
 
 async function* fetchBatches(run: Run, since: Seq): AsyncGenerator<Batch> {
-  const { source, isCancelled = () => false } = { ...run.options, isCancelled: run.isCancelled };
-  for (let from = since; !run.stopped && !isCancelled(); ) {
+  const { source } = run.options;
+  for (let from = since; !run.stopped && !run.isCancelled(); ) {
     const page = await source.changes({
       since: from,
       limit: run.batchSize,
@@ -145,7 +145,7 @@ async function* fetchBatches(run: Run, since: Seq): AsyncGenerator<Batch> {
       batch_size: run.batchSize,
       style: 'all_docs',
       return_docs: true,
-    } as PouchDB.Core.ChangesOptions);
+    });
     const last = page.results[page.results.length - 1];
     if (!last) return;
     const docs = await fetchDocs(run, await missingRevs(run, page.results));
@@ -165,10 +165,12 @@ async function writeBatch(run: Run, batch: Batch): Promise<void> {
     if (!('error' in result) || !result.error) continue;
     const name = String((result as { name?: string }).name ?? (result as { error?: unknown }).error).toLowerCase();
     // Like PouchDB's replicator: a permission refusal skips the document, anything else stops the run.
-    if (name !== 'unauthorized' && name !== 'forbidden') throw result;
+    if (name !== 'unauthorized' && name !== 'forbidden') {
+      throw Object.assign(new Error(`the target refused ${result.id ?? 'a document'}`), result);
+    }
     onDenied?.(result);
   }
-  if (written) for (const doc of batch.docs) written.add(revKey(doc._id, (doc as { _rev: string })._rev));
+  if (written) for (const doc of batch.docs) written.add(revKey(String(doc._id), String(doc._rev)));
 }
 
 /**
@@ -187,8 +189,13 @@ export async function fastReplicate(options: FastReplicateOptions): Promise<Fast
     skipDiff: false,
     stopped: false,
   };
-  const [id, pristine] = await Promise.all([replicationId(source, target), isPristine(target)]);
-  run.skipDiff = pristine && !options.knownOnTarget;
+  // Only a local target is trusted to be empty: a remote's info() may be a
+  // placeholder (hardenRemote.ts), and a wrong guess would resend everything.
+  const [id, pristine] = await Promise.all([
+    replicationId(source, target),
+    isRemote(target) ? false : isPristine(target),
+  ]);
+  run.skipDiff = pristine;
   const progress: FastProgress = { changesRead: 0, docsWritten: 0, lastSeq: await readCheckpoint(source, target, id) };
   const session = newSessionId();
   let checkpointed = progress.lastSeq;

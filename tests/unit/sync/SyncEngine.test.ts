@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerIdFor, type PeerId } from '../../../src/domain/ids';
 import type { PeerConfig } from '../../../src/domain/peer';
+import { assessSafety, summarizeSafety } from '../../../src/sync/dataSafety';
 import { silentLogger } from '../../../src/sync/logger';
 import { SyncEngine, type EnginePeer } from '../../../src/sync/SyncEngine';
 import { memoryProgress, newLocalDb, openRemote } from '../../support/nodePouch';
@@ -154,5 +155,45 @@ describe('a document the peer refuses', () => {
     expect(status.error?.detail).toMatch(/too.large/i);
     const remote = openRemote(server.dbUrl('notes'), member);
     expect((await remote.allDocs()).rows.map((r) => r.id)).toEqual(['note:small']);
+  });
+});
+
+describe('where is my data safe', () => {
+  it('reports exactly which notes a paused peer lacks, from what the peers say', async () => {
+    const home = await peer();
+    const work = await peer();
+    const { engine, localDb } = engineFor();
+    const homeCfg = config(home.dbUrl('notes'));
+    const workCfg = config(work.dbUrl('notes'));
+    await localDb.bulkDocs([{ _id: 'note:before-1' }, { _id: 'note:before-2' }]);
+    await engine.setPeers([{ config: homeCfg, credentials: member }, { config: workCfg, credentials: member }]);
+    await waitFor('both up to date', () => engine.getSnapshot().peers[workCfg.id]?.pending === 0 && engine.getSnapshot().peers[homeCfg.id]?.pending === 0, { subscribe: engine.subscribe });
+    await engine.setPeers([{ config: homeCfg, credentials: member }, { config: { ...workCfg, isPaused: true }, credentials: member }]);
+    await localDb.bulkDocs([{ _id: 'note:during-1' }, { _id: 'note:during-2' }, { _id: 'note:during-3' }]);
+    const homeDb = openRemote(homeCfg.url, member);
+    await waitFor('home has everything', async () => (await homeDb.allDocs()).rows.length === 5);
+
+    const peers = [
+      { id: homeCfg.id, db: homeDb },
+      { id: workCfg.id, db: openRemote(workCfg.url, member) },
+    ];
+    const report = await assessSafety(localDb, peers, ['note:']);
+    expect(report.total).toBe(5);
+    const [homeHolding, workHolding] = report.peers;
+    expect(homeHolding).toMatchObject({ isReachable: true, holds: 5, missing: [] });
+    expect(workHolding).toMatchObject({ isReachable: true, holds: 2 });
+    expect(workHolding?.missing.sort()).toEqual(['note:during-1', 'note:during-2', 'note:during-3']);
+    expect(report.holders['note:before-1']).toEqual([homeCfg.id, workCfg.id]);
+    expect(report.holders['note:during-1']).toEqual([homeCfg.id]);
+    expect(summarizeSafety(report)).toBe('All 5 notes are on at least 2 of 3 nodes.');
+
+    // A new note no peer has yet, and one peer gone: both said plainly.
+    await engine.setPeers([]);
+    await localDb.put({ _id: 'note:after' });
+    await home.close();
+    const later = await assessSafety(localDb, peers, ['note:']);
+    expect(later.peers[0]).toMatchObject({ isReachable: false });
+    expect(later.onlyHere.sort()).toEqual(['note:after', 'note:during-1', 'note:during-2', 'note:during-3']);
+    expect(summarizeSafety(later)).toBe('4 changes exist only on this device.');
   });
 });

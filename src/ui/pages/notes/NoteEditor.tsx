@@ -24,11 +24,14 @@ export function NoteEditor({
   onDeleted,
   onResolve,
   onHistory,
+  safeOn,
 }: {
   note: Note;
   onDeleted: () => void;
   onResolve: () => void;
   onHistory: () => void;
+  /** Peers that hold this note's latest version, as they last reported; undefined while unknown. */
+  safeOn?: readonly string[];
 }) {
   const { notes, logger } = useServices();
   const [draft, setDraft] = useState<NoteDraft>({ title: note.title, body: note.body });
@@ -110,6 +113,11 @@ export function NoteEditor({
           Delete
         </button>
       </div>
+      {safeOn && (
+        <p className="hint" data-testid="note-holders">
+          {safeOn.length ? `Latest version also on: ${safeOn.join(', ')}` : 'Latest version only on this device'}
+        </p>
+      )}
       <input
         className="title-input"
         aria-label="Title"

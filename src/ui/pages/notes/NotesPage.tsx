@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import { matchesQuery, type Note } from '../../../domain/note';
+import { useDataSafety } from '../../hooks/useDataSafety';
 import { useNotes } from '../../hooks/useNotes';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { ConflictResolver } from '../conflicts/ConflictResolver';
@@ -12,7 +13,8 @@ import { NoteList } from './NoteList';
 export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
   const { notes: store, logger } = useServices();
   const { notes, isLoading, error } = useNotes();
-  const { onlyHere } = useSyncStatus();
+  const { onlyHere, peers } = useSyncStatus();
+  const safety = useDataSafety();
   const [query, setQuery] = useState('');
   const [selectedId, setSelectedId] = useState<Note['id'] | undefined>(initialId);
   const [panel, setPanel] = useState<'edit' | 'resolve' | 'history'>(initialId ? 'resolve' : 'edit');
@@ -69,6 +71,7 @@ export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
           onDeleted={() => select(undefined)}
           onResolve={() => setPanel('resolve')}
           onHistory={() => setPanel('history')}
+          safeOn={safety?.holders[selected.id]?.map((id) => peers.find((p) => p.id === id)?.url ?? id)}
         />
       )}
       {!selected && (

@@ -19,7 +19,9 @@ export function PeerRow({
   const { peers, logger } = useServices();
   const state = peer.isPaused ? 'paused' : (status?.state ?? 'connecting');
   const notice = status?.error ? syncErrorNotice(status.error.reason, status.error.docIds?.map(docLabel)) : undefined;
-  const [isSigningIn, setIsSigningIn] = useState(state === 'signInNeeded');
+  const [isSigningIn, setIsSigningIn] = useState(false);
+  // A peer learnt from the mesh needs this device's own credentials: ask right away.
+  const showSignIn = isSigningIn || state === 'signInNeeded';
   const act = (work: Promise<void>): void => {
     work.catch((err: unknown) => logger.error('peer action failed', String(err)));
   };
@@ -60,7 +62,7 @@ export function PeerRow({
           Remove from all devices
         </button>
       </div>
-      {isSigningIn && <SignInForm onSubmit={(c) => act(peers.signIn(peer.id, c).then(() => setIsSigningIn(false)))} />}
+      {showSignIn && <SignInForm onSubmit={(c) => act(peers.signIn(peer.id, c).then(() => setIsSigningIn(false)))} />}
     </li>
   );
 }

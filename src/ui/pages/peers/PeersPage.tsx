@@ -1,14 +1,17 @@
 import { displayTitle } from '../../../domain/note';
+import { useDataSafety } from '../../hooks/useDataSafety';
 import { useNotes } from '../../hooks/useNotes';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { AddPeerForm } from './AddPeerForm';
 import { LocalPeerOffer } from './LocalPeerOffer';
 import { PeerRow } from './PeerRow';
+import { SafetyPanel } from './SafetyPanel';
 
 /** Peers: add one by URL, and see and steer syncing with each. */
 export function PeersPage() {
   const { peers, statuses, isLeader } = useSyncStatus();
   const { notes } = useNotes();
+  const safety = useDataSafety();
   const docLabel = (id: string) => {
     const note = notes.find((n) => n.id === id);
     return note ? `“${displayTitle(note)}”` : id;
@@ -31,6 +34,7 @@ export function PeersPage() {
           ))}
         </ul>
       )}
+      {peers.length > 0 && <SafetyPanel report={safety} peers={peers} docLabel={docLabel} />}
       <p className="hint" data-testid="sync-role">
         {isLeader ? 'This tab runs sync for the app.' : 'Another tab of the app runs sync; this one shows its status.'}
       </p>

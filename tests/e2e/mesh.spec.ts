@@ -1,0 +1,84 @@
+import { openRemote } from '../support/nodePouch';
+import { expect, MEMBER, test } from './fixtures';
+import { Device } from './page-models/Device';
+import { NotesPage } from './page-models/NotesPage';
+import { PeersPage } from './page-models/PeersPage';
+
+const member = { username: MEMBER.username, password: MEMBER.password };
+
+test('a peer added on one device appears on the others; where it needs a login, they sign in to use it', async ({
+  browser,
+  app,
+  startPeer,
+}) => {
+  const shared = await startPeer();
+  const added = await startPeer();
+  const errors: string[] = [];
+  const laptop = await Device.open(browser, app.origin, 'Laptop', errors);
+  const phone = await Device.open(browser, app.origin, 'Phone', errors);
+  await laptop.addPeer(shared.dbUrl('notes'), member);
+  await phone.addPeer(shared.dbUrl('notes'), member);
+
+  // Added once, on the laptop.
+  await laptop.addPeer(added.dbUrl('notes'), member);
+  const row = phone.peers.row(added.dbUrl('notes'));
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('Added by Laptop');
+  await expect(phone.peers.state(added.dbUrl('notes'))).toHaveText('Sign in to use');
+  // The password did not travel: the phone has to enter it.
+  expect(await phone.page.content()).not.toContain(MEMBER.password);
+
+  await row.getByRole('textbox', { name: 'Peer user name' }).fill(member.username);
+  await row.getByLabel('Peer password').fill(member.password);
+  await row.getByRole('button', { name: 'Save and sync' }).click();
+  await expect(phone.peers.state(added.dbUrl('notes'))).toHaveText('Up to date');
+  const at = new Date().toISOString();
+  await openRemote(added.dbUrl('notes'), member).put({
+    _id: 'note:from-new-peer', type: 'note', schemaVersion: 1, title: 'Via the new peer', body: '', createdAt: at, updatedAt: at,
+  });
+  await phone.go('Notes');
+  await expect(phone.notes.item('Via the new peer')).toBeVisible();
+
+  // Pausing is per device; removing is for every device.
+  await laptop.peers.row(added.dbUrl('notes')).getByRole('button', { name: 'Pause on this device' }).click();
+  await expect(laptop.peers.state(added.dbUrl('notes'))).toHaveText('Paused on this device');
+  await phone.go('Peers');
+  await expect(phone.peers.state(added.dbUrl('notes'))).toHaveText('Up to date');
+  await laptop.peers.row(added.dbUrl('notes')).getByRole('button', { name: 'Remove from all devices' }).click();
+  await expect(phone.peers.row(added.dbUrl('notes'))).toHaveCount(0);
+  expect(errors).toEqual([]);
+  await laptop.close();
+  await phone.close();
+});
+
+test('where is my data safe: a paused peer is reported to lack exactly the notes written meanwhile', async ({
+  page,
+  startPeer,
+}) => {
+  const home = await startPeer();
+  const work = await startPeer();
+  const peers = new PeersPage(page);
+  const notes = new NotesPage(page);
+  await peers.goto();
+  await peers.add(home.dbUrl('notes'), member);
+  await peers.add(work.dbUrl('notes'), member);
+  await page.getByRole('navigation').getByRole('link', { name: 'Notes', exact: true }).click();
+  await notes.create('Before pause', 'on every node');
+  await page.getByRole('navigation').getByRole('link', { name: 'Peers', exact: true }).click();
+  await expect(page.getByTestId('safety-summary')).toHaveText('All 1 notes are on 3 of 3 nodes.');
+
+  await peers.row(work.dbUrl('notes')).getByRole('button', { name: 'Pause on this device' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: 'Notes', exact: true }).click();
+  await notes.create('Written while work was paused', 'a');
+  await notes.create('Also while paused', 'b');
+  await expect(notes.page.getByTestId('note-holders')).toHaveText(`Latest version also on: ${home.dbUrl('notes')}`);
+  await page.getByRole('navigation').getByRole('link', { name: 'Peers', exact: true }).click();
+  await expect(page.getByTestId('safety-summary')).toHaveText('All 3 notes are on at least 2 of 3 nodes.');
+  const workLine = page.getByTestId('safety-peer').filter({ hasText: work.dbUrl('notes') });
+  await expect(workLine).toContainText('holds 1 of 3 notes');
+  await expect(workLine.getByTestId('safety-missing')).toHaveText(/Lacks: “(Written while work was paused|Also while paused)”, “(Written while work was paused|Also while paused)”/);
+  await expect(page.getByTestId('safety-peer').filter({ hasText: home.dbUrl('notes') })).toContainText('holds 3 of 3 notes');
+
+  await peers.row(work.dbUrl('notes')).getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('safety-summary')).toHaveText('All 3 notes are on 3 of 3 nodes.');
+});
