@@ -1,5 +1,5 @@
 import PouchDB from 'pouchdb-browser';
-import { NOTE_ID_PREFIX, PEER_ID_PREFIX } from '../domain/ids';
+import { NOTE_ID_PREFIX, PEER_ID_PREFIX, peerIdFor } from '../domain/ids';
 import type { PeerCredentials } from '../domain/peer';
 import { ConflictStore } from '../storage/conflicts';
 import { createDeviceNameStore, type DeviceNameStore } from '../storage/deviceName';
@@ -10,6 +10,7 @@ import { assessSafety, type SafetyReport } from '../sync/dataSafety';
 import { createLogger, type Logger } from '../sync/logger';
 import { PeerDirectory } from '../sync/PeerDirectory';
 import { SyncEngine } from '../sync/SyncEngine';
+import { ServerLinks } from '../sync/serverLinks';
 import { SyncHost } from '../sync/SyncHost';
 
 /** Name of the device's local database (IndexedDB, through PouchDB's default `idb` adapter). */
@@ -25,6 +26,8 @@ export interface Services {
   sync: SyncHost;
   /** Asks every peer which of this device's notes it holds at their latest revision. */
   checkSafety: () => Promise<SafetyReport>;
+  /** Server-to-server links (CouchDB `_replicator`). */
+  links: ServerLinks;
   logger: Logger;
 }
 
@@ -73,9 +76,15 @@ export function createServices(): Services {
       for (const peer of peers) peer.db.close().catch(() => undefined);
     }
   };
+  const links = new ServerLinks({
+    credentialsFor: async (url) => store.getCredentials(peerIdFor(url)),
+    admins: store.admins,
+    fetch: (input, init) => fetch(input, init),
+  });
   return {
     db,
     checkSafety,
+    links,
     notes: new NotesStore(db, deviceName.get),
     conflicts: new ConflictStore(db),
     deviceName,

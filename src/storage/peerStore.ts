@@ -2,8 +2,8 @@
 // - Shared: one `peer:<url>` document per peer in the replicated PouchDB, so a
 //   peer added on one device appears on every device. No secrets in it.
 // - This device only, in IndexedDB through idb-keyval (store "p2pcloud-peers"):
-//   credentials (`credentials:<id>`), pause and user name (`local:<id>`), and
-//   push progress (`pushed:<id>`). Credentials live under their own keys so
+//   credentials (`credentials:<id>`), pause and user name (`local:<id>`),
+//   push progress (`pushed:<id>`) and server admin logins (`admin:<server>`). Credentials live under their own keys so
 //   listing peers never reads them.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { PEER_ID_PREFIX, type PeerId } from '../domain/ids';
@@ -54,7 +54,10 @@ function toShared(doc: Record<string, unknown>): Omit<PeerConfig, 'isPaused' | '
 }
 
 /** The browser's {@link PeerStore} and push progress. */
-export function createPeerStore(db: PouchDB.Database): PeerStore & { progress: PushProgressStore } {
+export function createPeerStore(db: PouchDB.Database): PeerStore & {
+  progress: PushProgressStore;
+  admins: { get: (server: string) => Promise<PeerCredentials | undefined>; set: (server: string, c: PeerCredentials) => Promise<void> };
+} {
   const store: UseStore = createStore('p2pcloud-peers', 'keyval');
   const local = (id: PeerId) => get<LocalSettings>(`local:${id}`, store).then((s) => s ?? {});
   return {
@@ -97,6 +100,11 @@ export function createPeerStore(db: PouchDB.Database): PeerStore & { progress: P
     async setCredentials(id, credentials) {
       if (credentials) await set(`credentials:${id}`, credentials, store);
       else await del(`credentials:${id}`, store);
+    },
+    // Server admin logins, entered to link servers; on this device only.
+    admins: {
+      get: (server) => get<PeerCredentials>(`admin:${server}`, store),
+      set: (server, credentials) => set(`admin:${server}`, credentials, store),
     },
     progress: {
       get: (id) => get<string | number>(`pushed:${id}`, store),

@@ -6,6 +6,7 @@ import { AddPeerForm } from './AddPeerForm';
 import { LocalPeerOffer } from './LocalPeerOffer';
 import { PeerRow } from './PeerRow';
 import { SafetyPanel } from './SafetyPanel';
+import { ServerLinksPanel } from './ServerLinksPanel';
 
 /** Peers: add one by URL, and see and steer syncing with each. */
 export function PeersPage() {
@@ -35,6 +36,7 @@ export function PeersPage() {
         </ul>
       )}
       {peers.length > 0 && <SafetyPanel report={safety} peers={peers} docLabel={docLabel} />}
+      <ServerLinksPanel peers={peers} />
       <p className="hint" data-testid="sync-role">
         {isLeader ? 'This tab runs sync for the app.' : 'Another tab of the app runs sync; this one shows its status.'}
       </p>
