@@ -79,14 +79,14 @@ export async function linkServers(a: LinkEnd, b: LinkEnd, admin: PeerCredentials
  */
 export async function listLinks(serverUrl: string, admin: PeerCredentials, fetchFn: Fetch): Promise<ServerLink[]> {
   const headers = { Accept: 'application/json', ...authHeaders(admin) };
-  const scheduler = await fetchFn(`${serverUrl}/_scheduler/docs/_replicator`, { headers });
+  const scheduler = await fetchFn(`${serverUrl}/_scheduler/docs`, { headers });
   if (scheduler.ok) {
     const body = (await scheduler.json()) as {
-      docs: Array<{ doc_id: string; source?: string; target?: string; state?: string; info?: { error?: string } }>;
+      docs: Array<{ database?: string; doc_id: string; state?: string; info?: { error?: string } | null }>;
     };
     return body.docs
-      .filter((d) => d.doc_id.startsWith(LINK_PREFIX))
-      .map((d) => fromId(d.doc_id, d.state ?? 'unknown', d.info?.error));
+      .filter((d) => d.database === '_replicator' && d.doc_id.startsWith(LINK_PREFIX))
+      .map((d) => fromId(d.doc_id, d.state ?? 'unknown', d.info?.error ?? undefined));
   }
   if (scheduler.status !== 404 && scheduler.status !== 400) await expectOk(scheduler, 'reading the links');
   const all = await fetchFn(`${serverUrl}/_replicator/_all_docs?include_docs=true`, { headers });
