@@ -34,6 +34,6 @@ test('two servers linked from the app keep syncing with the browser closed', asy
   const note = (id: string, title: string) => ({ _id: id, type: 'note', schemaVersion: 1, title, body: '', createdAt: at, updatedAt: at });
   await openRemote(a, member).put(note('note:on-a', 'Written on Pi A'));
   await openRemote(b, member).put(note('note:on-b', 'Written on Pi B'));
-  await expect.poll(async () => (await openRemote(b, member).get('note:on-a').catch(() => null))?.title).toBe('Written on Pi A');
-  await expect.poll(async () => (await openRemote(a, member).get('note:on-b').catch(() => null))?.title).toBe('Written on Pi B');
+  await expect.poll(async () => (await openRemote(b, member).get<{ title: string }>('note:on-a').catch(() => null))?.title).toBe('Written on Pi A');
+  await expect.poll(async () => (await openRemote(a, member).get<{ title: string }>('note:on-b').catch(() => null))?.title).toBe('Written on Pi B');
 });
