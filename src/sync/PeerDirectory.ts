@@ -37,6 +37,11 @@ export class PeerDirectory {
     return this.deps.store.list();
   }
 
+  /** This device's credentials for a peer, for a setup link the user asked to include them in. */
+  credentialsOf(id: PeerId): Promise<PeerCredentials | undefined> {
+    return this.deps.store.getCredentials(id);
+  }
+
   /** Checks a typed address (and optional credentials) and, if the peer is usable, saves it. */
   async add(input: string, typedCredentials?: PeerCredentials): Promise<AddPeerResult> {
     const parsed = parsePeerUrl(input, this.deps.pageProtocol);
@@ -60,6 +65,23 @@ export class PeerDirectory {
     return { ok: true, peer: await this.save(parsed.value, credentials) };
   }
 
+  /**
+   * Adds a peer that another device vouched for (a setup link), without
+   * checking it first: with credentials it starts syncing; without, when the
+   * peer needs a login, it waits as "sign in to use".
+   */
+  async adopt(url: string, username: string | undefined, credentials?: PeerCredentials): Promise<PeerConfig | undefined> {
+    const parsed = parsePeerUrl(url, this.deps.pageProtocol);
+    if (!parsed.ok) return undefined;
+    const existing = (await this.deps.store.list()).find((p) => p.url === parsed.value.url);
+    if (existing) {
+      if (credentials) await this.signIn(existing.id, credentials);
+      return existing;
+    }
+    // A user name in the link means the peer wants a login, even if no password came along.
+    return this.save(parsed.value, credentials, !!username);
+  }
+
   async remove(id: PeerId): Promise<void> {
     await this.deps.store.remove(id);
     this.deps.onChanged();
@@ -81,7 +103,7 @@ export class PeerDirectory {
     this.deps.onChanged();
   }
 
-  private async save(parsed: ParsedPeerUrl, credentials?: PeerCredentials): Promise<PeerConfig> {
+  private async save(parsed: ParsedPeerUrl, credentials?: PeerCredentials, needsLogin = false): Promise<PeerConfig> {
     const peer: PeerConfig = {
       id: peerIdFor(parsed.url),
       url: parsed.url,
@@ -90,6 +112,7 @@ export class PeerDirectory {
       ...(this.deps.deviceName ? { addedBy: this.deps.deviceName() } : {}),
       // Whoever had to give credentials here must give them on every device.
       ...(credentials ? { username: credentials.username, needsLogin: true } : {}),
+      ...(needsLogin ? { needsLogin: true } : {}),
     };
     // Credentials first: a peer must never start syncing without the ones the user gave.
     if (credentials) await this.deps.store.setCredentials(peer.id, credentials);

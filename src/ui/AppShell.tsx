@@ -1,6 +1,7 @@
 import type { AppUpdater } from '../pwa/registerSW';
 import { useRoute, type Route } from './hooks/useRoute';
 import { ConflictsPage } from './pages/conflicts/ConflictsPage';
+import { JoinPage } from './pages/join/JoinPage';
 import { NotesPage } from './pages/notes/NotesPage';
 import { PeersPage } from './pages/peers/PeersPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
@@ -36,6 +37,7 @@ export function AppShell({ updater }: { updater: AppUpdater }) {
         {route === 'conflicts' && <ConflictsPage />}
         {route === 'peers' && <PeersPage />}
         {route === 'settings' && <SettingsPage />}
+        {route === 'join' && <JoinPage />}
       </main>
     </div>
   );

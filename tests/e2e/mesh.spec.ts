@@ -82,3 +82,42 @@ test('where is my data safe: a paused peer is reported to lack exactly the notes
   await peers.row(work.dbUrl('notes')).getByRole('button', { name: 'Resume' }).click();
   await expect(page.getByTestId('safety-summary')).toHaveText('All 3 notes are on 3 of 3 nodes.');
 });
+
+test('a setup link (and QR code) lets another device join; credentials only with the passphrase', async ({
+  browser,
+  app,
+  startPeer,
+}) => {
+  const peer = await startPeer();
+  const url = peer.dbUrl('notes');
+  const errors: string[] = [];
+  const laptop = await Device.open(browser, app.origin, 'Laptop', errors);
+  await laptop.addPeer(url, member);
+  const invite = laptop.page.getByRole('form', { name: 'Make a setup link' });
+  await invite.getByRole('checkbox').check();
+  await invite.getByLabel('Passphrase for the setup link').fill('correct horse battery');
+  await invite.getByRole('button', { name: 'Make setup link' }).click();
+  const link = await laptop.page.getByRole('textbox', { name: 'Setup link', exact: true }).inputValue();
+  expect(link).toContain('#/join?d=');
+  expect(link).not.toContain(MEMBER.password);
+  await expect(laptop.page.getByTestId('setup-qr').locator('svg')).toBeVisible();
+
+  // With the passphrase: the new device syncs at once.
+  const phone = await Device.open(browser, app.origin, 'Phone', errors);
+  await phone.page.goto(link);
+  await expect(phone.page.getByTestId('join-peers')).toContainText(url);
+  await phone.page.getByLabel('Passphrase').fill('not it');
+  await phone.page.getByRole('button', { name: 'Join' }).click();
+  await expect(phone.page.getByRole('alert')).toHaveText('That passphrase does not open these credentials.');
+  await phone.page.getByLabel('Passphrase').fill('correct horse battery');
+  await phone.page.getByRole('button', { name: 'Join' }).click();
+  await expect(phone.peers.state(url)).toHaveText('Up to date');
+
+  // Without it: the peer is known, and waits for a sign-in.
+  const tablet = await Device.open(browser, app.origin, 'Tablet', errors);
+  await tablet.page.goto(link);
+  await tablet.page.getByRole('button', { name: 'Join' }).click();
+  await expect(tablet.peers.state(url)).toHaveText('Sign in to use');
+  expect(errors).toEqual([]);
+  for (const d of [laptop, phone, tablet]) await d.close();
+});

@@ -1,10 +1,11 @@
 import { useSyncExternalStore } from 'react';
 
 /** The app's pages. Hash routes work offline and from any static host. */
-export type Route = 'notes' | 'conflicts' | 'peers' | 'settings';
+export type Route = 'notes' | 'conflicts' | 'peers' | 'settings' | 'join';
 
 function current(): Route {
   const hash = window.location.hash.replace(/^#\/?/, '');
+  if (hash.startsWith('join?')) return 'join';
   return hash === 'peers' || hash === 'settings' || hash === 'conflicts' ? hash : 'notes';
 }
 

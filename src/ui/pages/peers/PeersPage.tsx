@@ -3,6 +3,7 @@ import { useDataSafety } from '../../hooks/useDataSafety';
 import { useNotes } from '../../hooks/useNotes';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { AddPeerForm } from './AddPeerForm';
+import { InvitePanel } from './InvitePanel';
 import { LocalPeerOffer } from './LocalPeerOffer';
 import { PeerRow } from './PeerRow';
 import { SafetyPanel } from './SafetyPanel';
@@ -37,6 +38,7 @@ export function PeersPage() {
       )}
       {peers.length > 0 && <SafetyPanel report={safety} peers={peers} docLabel={docLabel} />}
       <ServerLinksPanel peers={peers} />
+      <InvitePanel peers={peers} />
       <p className="hint" data-testid="sync-role">
         {isLeader ? 'This tab runs sync for the app.' : 'Another tab of the app runs sync; this one shows its status.'}
       </p>

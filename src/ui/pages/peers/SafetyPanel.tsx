@@ -20,7 +20,7 @@ export function SafetyPanel({
           {report.peers.map((holding) => {
             const peer = peers.find((p) => p.id === holding.peerId);
             return (
-              <li key={holding.peerId} data-testid="safety-peer" aria-label={peer?.url ?? holding.peerId}>
+              <li key={holding.peerId} data-testid="safety-peer">
                 <span className="peer-url">{peer?.url ?? holding.peerId}</span>{' '}
                 {holding.isReachable
                   ? `holds ${holding.holds.toLocaleString('en')} of ${report.total.toLocaleString('en')} notes at their latest version`
