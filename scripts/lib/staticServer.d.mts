@@ -9,4 +9,5 @@ export function startStaticServer(options: {
   port?: number;
   host?: string;
   localPeer?: object;
+  tls?: { key: string; cert: string };
 }): Promise<StaticServer>;

@@ -2,6 +2,7 @@
 // plus /local-peer.json when `npm start` runs a peer beside it.
 import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
 import { extname, join, normalize } from 'node:path';
 
 const TYPES = {
@@ -27,10 +28,11 @@ const TYPES = {
  */
 
 /**
- * @param {{ root: string, port?: number, host?: string, localPeer?: object }} options
+ * @param {{ root: string, port?: number, host?: string, localPeer?: object, tls?: { key: string, cert: string } }} options
+ *   `tls` serves over https (PEM key and certificate), as a real deployment would.
  * @returns {Promise<StaticServer>}
  */
-export async function startStaticServer({ root, port = 0, host = '127.0.0.1', localPeer }) {
+export async function startStaticServer({ root, port = 0, host = '127.0.0.1', localPeer, tls }) {
   /** @type {Map<string, string>} */
   const overrides = new Map();
 
@@ -47,7 +49,7 @@ export async function startStaticServer({ root, port = 0, host = '127.0.0.1', lo
     return null;
   }
 
-  const server = http.createServer(async (req, res) => {
+  const handler = async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (path === '/local-peer.json') {
       if (!localPeer) return void res.writeHead(404).end();
@@ -67,7 +69,8 @@ export async function startStaticServer({ root, port = 0, host = '127.0.0.1', lo
       'Cache-Control': isHashed ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
     res.end(found.data);
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve(undefined));
@@ -75,7 +78,7 @@ export async function startStaticServer({ root, port = 0, host = '127.0.0.1', lo
   const address = server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   return {
-    origin: `http://${host === '127.0.0.1' ? '127.0.0.1' : host}:${actualPort}`,
+    origin: `${tls ? 'https' : 'http'}://${host}:${actualPort}`,
     override: (path, content) => (content === undefined ? overrides.delete(path) : overrides.set(path, content)),
     read: async (path) => (await body(path))?.data.toString('utf8') ?? '',
     close: () => new Promise((resolve) => server.close(() => resolve())),
