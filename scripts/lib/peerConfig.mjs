@@ -48,7 +48,7 @@ const NOT_FOUND = { error: 'not_found', reason: 'unknown_config_value' };
  * key. Values travel as JSON strings; PUT and DELETE answer the old value.
  * Only server admins get here (the authorisation layer sees to that).
  * @param {ConfigStore} config
- * @returns {import('express').RequestHandler}
+ * @returns {import('./peerHttp.mjs').Handler}
  */
 export function configRoutes(config) {
   return asyncRoute(async (req, res, next) => {
@@ -110,7 +110,7 @@ const list = (value) =>
  * in cors/origins (or that is "*"). A refused preflight gets no CORS headers,
  * so the browser blocks the real request.
  * @param {ConfigStore} config
- * @returns {import('express').RequestHandler}
+ * @returns {import('./peerHttp.mjs').Handler}
  */
 export function corsFromConfigLayer(config) {
   return (req, res, next) => {

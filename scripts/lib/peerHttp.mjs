@@ -2,8 +2,16 @@
 // its peer*.mjs parts). Kept free of Express specifics where it costs nothing.
 
 /**
+ * The parts of Express's request and response these layers use (the project
+ * has no @types/express; this is what the code relies on).
+ * @typedef {import('node:http').IncomingMessage & { path: string, method: string, body?: any, _body?: boolean, peerUser?: import('./peerSecurity.mjs').PeerUser }} Req
+ * @typedef {import('node:http').ServerResponse & { status(code: number): Res, set(name: string, value: string): Res, send(body: string): Res, end(): Res }} Res
+ * @typedef {(req: Req, res: Res, next: (err?: unknown) => void) => void} Handler
+ */
+
+/**
  * Sends a JSON body the way CouchDB does (always application/json).
- * @param {import('express').Response} res
+ * @param {Res} res
  * @param {number} status
  * @param {unknown} body
  */
@@ -74,7 +82,7 @@ export function readBody(req, limitBytes = 8 * 1024 * 1024) {
  * Parses a JSON request body and leaves it on `req.body` with `req._body`
  * set, so express-pouchdb's body-parser skips re-reading the (consumed) stream
  * and works on what an earlier layer may have rewritten.
- * @param {import('express').Request & { _body?: boolean }} req
+ * @param {Req} req
  * @returns {Promise<unknown>} the parsed body; rejects with status 400 on bad JSON.
  */
 export async function readJsonBody(req) {
@@ -93,7 +101,7 @@ export async function readJsonBody(req) {
 
 /**
  * Answers a body-reading failure the way CouchDB words it.
- * @param {import('express').Response} res
+ * @param {Res} res
  * @param {unknown} err
  */
 export function sendBodyError(res, err) {
@@ -105,8 +113,8 @@ export function sendBodyError(res, err) {
 /**
  * Wraps an async Express handler so a rejection becomes a CouchDB-style 500
  * instead of an unhandled rejection that would take the process down.
- * @param {(req: any, res: any, next: (err?: unknown) => void) => Promise<unknown>} handler
- * @returns {(req: any, res: any, next: (err?: unknown) => void) => void}
+ * @param {(req: Req, res: Res, next: (err?: unknown) => void) => Promise<unknown>} handler
+ * @returns {Handler}
  */
 export function asyncRoute(handler) {
   return (req, res, next) => {

@@ -1,24 +1,42 @@
-// A CouchDB-protocol peer on loopback: express-pouchdb behind an authentication
-// gate that behaves like Apache CouchDB 3 (anonymous requests to databases are
-// refused; only the welcome document at `/` is public) and a CORS layer that
-// behaves like CouchDB's [cors] section. Used by `npm start` (the embedded
-// local peer, data on disk) and by every test and benchmark (data in memory).
+// A CouchDB-protocol peer on loopback: express-pouchdb behind layers that make
+// it answer like Apache CouchDB 3 where p2pcloud and its tools look:
+// authentication (admins, the `members` option, the _users database) and
+// per-database _security (peerAuth, peerSecurity, peerUsers), the
+// /_node/_local/_config API and config-driven CORS (peerConfig), and the
+// _replicator database with /_scheduler/docs (peerReplicator). Used by
+// `npm start` (the embedded local peer, data on disk) and by every test and
+// benchmark (data in memory).
 import { createRequire } from 'node:module';
 import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { authLayer } from './peerAuth.mjs';
+import { configRoutes, corsFromConfigLayer, createConfig } from './peerConfig.mjs';
+import { DEFAULT_ITERATIONS, formatAdminHash, hashPassword } from './peerPasswords.mjs';
+import { createReplicator, REPLICATOR_DB } from './peerReplicator.mjs';
+import { createSecurityStore, securityRoutes } from './peerSecurity.mjs';
+import { USERS_DB, usersWriteLayer } from './peerUsers.mjs';
 
 const require = createRequire(import.meta.url);
 
 /**
  * @typedef {object} PeerServerOptions
  * @property {number} [port] 0 (default) picks a free port.
- * @property {Record<string, string>} [admins] name -> password; admins may create databases.
- * @property {Record<string, string>} [members] name -> password; members may read and write every database.
- * @property {boolean} [cors] answer CORS requests (default true), like CouchDB's enable_cors.
+ * @property {Record<string, string>} [admins] name -> password; server admins
+ *   (kept hashed in the config's [admins] section, where more can be added).
+ * @property {Record<string, string>} [members] name -> password; members of
+ *   every database whose _security lists no members.
+ * @property {boolean} [cors] answer CORS requests from any origin (default
+ *   true), like CouchDB with enable_cors and origins = *. Ignored when
+ *   `corsFromConfig` is set.
+ * @property {boolean} [corsFromConfig] decide CORS from the config instead,
+ *   as CouchDB does: off until chttpd/enable_cors is "true", and then only for
+ *   the origins in cors/origins.
  * @property {string} [dataDir] keep data on disk here (LevelDB); in memory when absent.
  * @property {string[]} [databases] databases to create at start.
  * @property {number} [maxDocumentBytes] refuse larger documents in _bulk_docs
- *   with a per-document `too_large` error, as CouchDB's max_document_size does.
+ *   with a per-document `too_large` error, as CouchDB's max_document_size does
+ *   (it is couchdb/max_document_size in the config).
  */
 
 /**
@@ -26,7 +44,8 @@ const require = createRequire(import.meta.url);
  * @property {string} origin e.g. http://127.0.0.1:5984
  * @property {number} port
  * @property {(db: string) => string} dbUrl the database URL, without credentials.
- * @property {() => Promise<void>} close stops listening and drops open connections.
+ * @property {() => Promise<void>} close stops its replications, stops
+ *   listening and drops open connections.
  */
 
 let memoryPeerCount = 0;
@@ -62,18 +81,6 @@ function buildPouch(dataDir) {
   return PouchDB.defaults({ adapter: 'memory', prefix: `peer${memoryPeerCount}-` });
 }
 
-function parseBasic(header) {
-  if (!header || !header.startsWith('Basic ')) return null;
-  const raw = Buffer.from(header.slice(6), 'base64').toString('utf8');
-  const i = raw.indexOf(':');
-  if (i < 0) return null;
-  return { name: raw.slice(0, i), password: raw.slice(i + 1) };
-}
-
-function sendJson(res, status, body) {
-  res.status(status).set('Content-Type', 'application/json').send(JSON.stringify(body));
-}
-
 /** CORS as CouchDB does it with origins = * and credentials = true: echo the origin. */
 function corsLayer(enabled) {
   return (req, res, next) => {
@@ -95,45 +102,14 @@ function corsLayer(enabled) {
   };
 }
 
-/** Refuses what CouchDB 3 refuses: anonymous or wrong-password access to data, non-admin database creation. */
-function authLayer(admins, members) {
-  return (req, res, next) => {
-    if (req.method === 'OPTIONS') return next();
-    if (req.path === '/' && req.method === 'GET') {
-      return sendJson(res, 200, {
-        // The shape of CouchDB's welcome, honest about what answers.
-        couchdb: 'Welcome',
-        version: 'express-pouchdb',
-        vendor: { name: 'PouchDB Server' },
-      });
-    }
-    const creds = parseBasic(req.headers.authorization);
-    if (!creds) {
-      return sendJson(res, 401, { error: 'unauthorized', reason: 'You are not authorized to access this db.' });
-    }
-    const isAdmin = admins[creds.name] !== undefined && admins[creds.name] === creds.password;
-    const isMember = members[creds.name] !== undefined && members[creds.name] === creds.password;
-    if (!isAdmin && !isMember) {
-      return sendJson(res, 401, { error: 'unauthorized', reason: 'Name or password is incorrect.' });
-    }
-    const isDbLevel = /^\/[^/_][^/]*\/?$/.test(req.path);
-    if (!isAdmin && isDbLevel && (req.method === 'PUT' || req.method === 'DELETE')) {
-      return sendJson(res, 403, { error: 'forbidden', reason: 'You are not a server admin.' });
-    }
-    if (!isAdmin && req.path.startsWith('/_') && req.path !== '/_session' && req.path !== '/_uuids') {
-      return sendJson(res, 403, { error: 'forbidden', reason: 'You are not a server admin.' });
-    }
-    return next();
-  };
-}
-
 /**
  * Enforces a document size limit the way CouchDB 3 reports it in _bulk_docs:
  * the other documents are written, the oversized ones get `too_large`.
  */
-function documentSizeLimit(PouchDB, maxBytes) {
+function documentSizeLimit(PouchDB, getMaxBytes) {
   const json = require('body-parser').json({ limit: '256mb' });
   return (req, res, next) => {
+    const maxBytes = getMaxBytes();
     if (!maxBytes || req.method !== 'POST' || !/^\/[^/_][^/]*\/_bulk_docs$/.test(req.path)) return next();
     json(req, res, async (err) => {
       if (err) return next(err);
@@ -154,6 +130,36 @@ function documentSizeLimit(PouchDB, maxBytes) {
 }
 
 /**
+ * The config a fresh CouchDB 3 single node would show, as far as it matters
+ * here; admins are stored hashed, as CouchDB rewrites them on start.
+ * @param {PeerServerOptions} options
+ */
+async function initialConfig(options) {
+  const admins = {};
+  for (const [name, password] of Object.entries(options.admins ?? {})) {
+    admins[name] = formatAdminHash(await hashPassword(password));
+  }
+  const legacyCors = !options.corsFromConfig;
+  return createConfig({
+    admins,
+    couchdb: {
+      single_node: 'true',
+      users_db_suffix: USERS_DB,
+      uuid: randomBytes(16).toString('hex'),
+      ...(options.maxDocumentBytes ? { max_document_size: String(options.maxDocumentBytes) } : {}),
+    },
+    chttpd: {
+      bind_address: '127.0.0.1',
+      port: String(options.port ?? 0),
+      enable_cors: String(legacyCors && options.cors !== false),
+    },
+    chttpd_auth: { iterations: String(DEFAULT_ITERATIONS), pbkdf2_prf: 'sha256' },
+    // With the `cors` option this only describes what the fixed layer does.
+    cors: legacyCors ? { origins: '*', credentials: 'true' } : { credentials: 'false' },
+  });
+}
+
+/**
  * Starts a peer and resolves once it listens on 127.0.0.1.
  * @param {PeerServerOptions} [options]
  * @returns {Promise<PeerServer>}
@@ -161,14 +167,21 @@ function documentSizeLimit(PouchDB, maxBytes) {
 export async function startPeerServer(options = {}) {
   const express = require('express');
   const expressPouchdb = require('express-pouchdb');
+  const { getOrCreateDB } = require('express-pouchdb/lib/create-or-delete-dbs');
   const PouchDB = buildPouch(options.dataDir);
-  const admins = options.admins ?? {};
   const members = options.members ?? {};
+  const config = await initialConfig(options);
+  const security = createSecurityStore(PouchDB);
+  const replicator = createReplicator({ PouchDB, HttpPouchDB: nodePouchDB() });
   const app = express();
   app.disable('x-powered-by');
-  app.use(corsLayer(options.cors !== false));
-  app.use(authLayer(admins, members));
-  app.use(documentSizeLimit(PouchDB, options.maxDocumentBytes));
+  app.use(options.corsFromConfig ? corsFromConfigLayer(config) : corsLayer(options.cors !== false));
+  app.use(authLayer({ config, members, PouchDB, security }));
+  app.use(configRoutes(config));
+  app.use(replicator.routes());
+  app.use(securityRoutes(security));
+  app.use(usersWriteLayer(PouchDB, config));
+  app.use(documentSizeLimit(PouchDB, () => Number(config.get('couchdb', 'max_document_size')) || 0));
   app.use(
     expressPouchdb(PouchDB, {
       mode: 'minimumForPouchDB',
@@ -176,9 +189,10 @@ export async function startPeerServer(options = {}) {
       logPath: options.dataDir ? `${options.dataDir}/log.txt` : undefined,
     }),
   );
-  for (const name of options.databases ?? []) {
+  // A CouchDB 3 single node has _users and _replicator.
+  for (const name of [USERS_DB, REPLICATOR_DB, ...(options.databases ?? [])]) {
     // Opening a PouchDB creates it; express-pouchdb then lists and serves it.
-    await new PouchDB(name).info();
+    await (await getOrCreateDB(PouchDB, name)).info();
   }
   const server = http.createServer(app);
   const sockets = new Set();
@@ -193,16 +207,21 @@ export async function startPeerServer(options = {}) {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const origin = `http://127.0.0.1:${port}`;
+  config.set('chttpd', 'port', String(port));
+  // Only now: a replication may well point at this very server.
+  await replicator.start();
   return {
     origin,
     port,
     dbUrl: (db) => `${origin}/${db}`,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      await replicator.close();
+      await new Promise((resolve) => {
         // Live replications hold long-poll connections open; drop them so the
         // peer really is gone, as when a Raspberry Pi loses power.
         for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+        server.close(() => resolve(undefined));
+      });
+    },
   };
 }

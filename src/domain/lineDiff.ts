@@ -4,11 +4,11 @@ export type DiffOp = { kind: 'same' | 'removed' | 'added'; text: string };
 type Edit = 'same' | 'removed' | 'added';
 
 /**
- * Past this many edits the search stops and the rest is reported as one
- * replacement: Myers needs O(D²) memory for its trace, and once two versions
+ * Past this many edits a search stops and restarts from the furthest point it
+ * reached: Myers keeps O(D²) numbers to walk its path back, and once two versions
  * differ this much a perfectly minimal diff no longer helps anyone read them.
  */
-const MAX_EDIT_DISTANCE = 2000;
+const MAX_EDIT_DISTANCE = 1000;
 
 /**
  * Line-based diff of two texts, split on `'\n'`.
@@ -84,15 +84,40 @@ function intern(a: readonly string[], b: readonly string[]): [Int32Array, Int32A
 }
 
 /**
- * Myers' greedy O(ND) search for the shortest edit script turning `a` into `b`.
+ * Shortest edit script turning `linesA` into `linesB`, found in bounded stretches:
+ * when a search hits the limit, the best path so far is kept and the rest is
+ * searched afresh, so memory stays bounded and the result stays close to minimal.
+ */
+function shortestEdit(linesA: readonly string[], linesB: readonly string[]): Edit[] {
+  const [a, b] = intern(linesA, linesB);
+  const edits: Edit[] = [];
+  let x = 0;
+  let y = 0;
+  for (;;) {
+    const stretch = boundedSearch(a.subarray(x), b.subarray(y));
+    for (const edit of stretch.edits) edits.push(edit);
+    if (stretch.done) return edits;
+    x += stretch.x;
+    y += stretch.y;
+  }
+}
+
+interface Stretch {
+  edits: Edit[];
+  /** Where the edits end, in lines of a and b; only meaningful when not `done`. */
+  x: number;
+  y: number;
+  done: boolean;
+}
+
+/**
+ * Myers' greedy O(ND) search, stopped after {@link MAX_EDIT_DISTANCE} rounds.
  * `v[k]` holds the furthest x reached on diagonal k = x − y; a copy of it is kept
  * after every round so the path can be walked back.
  */
-function shortestEdit(linesA: readonly string[], linesB: readonly string[]): Edit[] {
-  const n = linesA.length;
-  const m = linesB.length;
-  if (n === 0 || m === 0) return [...Array<Edit>(n).fill('removed'), ...Array<Edit>(m).fill('added')];
-  const [a, b] = intern(linesA, linesB);
+function boundedSearch(a: Int32Array, b: Int32Array): Stretch {
+  const n = a.length;
+  const m = b.length;
   const maxD = Math.min(n + m, MAX_EDIT_DISTANCE);
   const offset = maxD + 1;
   const v = new Int32Array(2 * maxD + 3);
@@ -109,29 +134,27 @@ function shortestEdit(linesA: readonly string[], linesB: readonly string[]): Edi
         y++;
       }
       v[offset + k] = x;
-      if (x >= n && y >= m) return walkBack(trace, d, n, m);
+      if (x >= n && y >= m) return { edits: walkBack(trace, d, n, m), x: n, y: m, done: true };
     }
     trace.push(v.slice(offset - d, offset + d + 1));
   }
-  return giveUp(trace, maxD, n, m);
+  return stopAtFurthest(trace, maxD, n, m);
 }
 
-/** Ends a search that hit the limit: keep the best path so far, replace the rest wholesale. */
-function giveUp(trace: readonly Int32Array[], d: number, n: number, m: number): Edit[] {
+/** Ends a search that hit the limit at the in-range point that got furthest. */
+function stopAtFurthest(trace: readonly Int32Array[], d: number, n: number, m: number): Stretch {
   const last = trace[d] ?? new Int32Array(0);
-  let best: { x: number; y: number } | undefined;
+  let best = { x: 0, y: 0 };
   for (let k = -d; k <= d; k += 2) {
     const x = at(last, k + d);
     const y = x - k;
     // Points past either end are artefacts of the search, not real alignments.
-    if (x <= n && y <= m && (!best || x + y > best.x + best.y)) best = { x, y };
+    if (x <= n && y <= m && x + y > best.x + best.y) best = { x, y };
   }
-  const edits = best ? walkBack(trace, d, best.x, best.y) : [];
-  const bestX = best?.x ?? 0;
-  const bestY = best?.y ?? 0;
-  for (let i = bestX; i < n; i++) edits.push('removed');
-  for (let i = bestY; i < m; i++) edits.push('added');
-  return edits;
+  if (best.x + best.y > 0) return { edits: walkBack(trace, d, best.x, best.y), ...best, done: false };
+  // No progress is possible this way; replacing everything still gives a valid diff.
+  const edits = [...Array<Edit>(n).fill('removed'), ...Array<Edit>(m).fill('added')];
+  return { edits, x: n, y: m, done: true };
 }
 
 /** Rebuilds, from the saved rounds, the path that reached (x, y) in round `dEnd`. */

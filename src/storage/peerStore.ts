@@ -53,6 +53,33 @@ function toShared(doc: Record<string, unknown>): Omit<PeerConfig, 'isPaused' | '
   };
 }
 
+/**
+ * Two devices that add the same peer while apart write two versions of its
+ * document. They hold no one's words, so they are merged here, the same way
+ * on every device: the earliest addition wins, a login is needed if either
+ * says so. The merged content is deterministic, so devices doing this at
+ * once write identical revisions and create no new conflict.
+ */
+async function settlePeerConflict(db: PouchDB.Database, id: string, revs: string[]): Promise<void> {
+  const versions = await Promise.all(revs.map((rev) => db.get<PeerDoc>(id, { rev })));
+  const [winner] = versions;
+  if (!winner) return;
+  const key = (v: PeerDoc) => `${v.addedAt}\u0000${v.addedBy ?? ''}`;
+  const earliest = versions.reduce((best, v) => (key(v) < key(best) ? v : best), winner);
+  const merged: PeerDoc = {
+    _id: winner._id,
+    _rev: winner._rev,
+    type: 'peer',
+    schemaVersion: 1,
+    url: winner.url,
+    addedAt: earliest.addedAt,
+    ...(earliest.addedBy ? { addedBy: earliest.addedBy } : {}),
+    ...(versions.some((v) => v.needsLogin) ? { needsLogin: true } : {}),
+  };
+  const losers = versions.slice(1).map((v) => ({ _id: v._id, _rev: v._rev, _deleted: true }));
+  await db.bulkDocs([merged, ...losers]);
+}
+
 /** The browser's {@link PeerStore} and push progress. */
 export function createPeerStore(db: PouchDB.Database): PeerStore & {
   progress: PushProgressStore;
@@ -62,9 +89,16 @@ export function createPeerStore(db: PouchDB.Database): PeerStore & {
   const local = (id: PeerId) => get<LocalSettings>(`local:${id}`, store).then((s) => s ?? {});
   return {
     async list() {
-      const res = await db.allDocs({ include_docs: true, startkey: PEER_ID_PREFIX, endkey: `${PEER_ID_PREFIX}\uffff` });
+      const res = await db.allDocs({
+        include_docs: true,
+        conflicts: true,
+        startkey: PEER_ID_PREFIX,
+        endkey: `${PEER_ID_PREFIX}\uffff`,
+      });
       const peers: PeerConfig[] = [];
       for (const row of res.rows) {
+        const conflicts = (row.doc as { _conflicts?: string[] } | undefined)?._conflicts;
+        if (conflicts?.length) await settlePeerConflict(db, row.id, [row.value.rev, ...conflicts]);
         const shared = row.doc ? toShared(row.doc as unknown as Record<string, unknown>) : undefined;
         if (!shared) continue;
         const mine = await local(shared.id);

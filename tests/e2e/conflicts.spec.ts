@@ -1,10 +1,12 @@
 import { openRemote } from '../support/nodePouch';
 import { expect, MEMBER, test } from './fixtures';
-import { Device } from './page-models/Device';
 import { NotesPage } from './page-models/NotesPage';
 import { PeersPage } from './page-models/PeersPage';
 
 const member = { username: MEMBER.username, password: MEMBER.password };
+
+// Several browser contexts at once on two cores: give them room.
+test.describe.configure({ timeout: 120_000 });
 
 async function peerConflicts(url: string): Promise<number> {
   const res = await openRemote(url, member).allDocs({ include_docs: true, conflicts: true });
@@ -13,15 +15,13 @@ async function peerConflicts(url: string): Promise<number> {
 
 test.describe('several devices edit at once', () => {
   test('offline edits on two devices conflict visibly on both; a merge on one resolves it everywhere', async ({
-    browser,
-    app,
+    openDevice,
     startPeer,
   }) => {
     const peer = await startPeer();
     const url = peer.dbUrl('notes');
-    const errors: string[] = [];
-    const laptop = await Device.open(browser, app.origin, 'Laptop', errors);
-    const phone = await Device.open(browser, app.origin, 'Phone', errors);
+    const laptop = await openDevice('Laptop');
+    const phone = await openDevice('Phone');
     await laptop.addPeer(url, member);
     await phone.addPeer(url, member);
     await laptop.go('Notes');
@@ -69,21 +69,16 @@ test.describe('several devices edit at once', () => {
       await expect(device.notes.item('Trip').getByText('conflict')).toHaveCount(0);
     }
     await expect.poll(() => peerConflicts(url)).toBe(0);
-    expect(errors).toEqual([]);
-    await laptop.close();
-    await phone.close();
   });
 
   test('an edit made while another device deleted the note is not lost; the person decides', async ({
-    browser,
-    app,
+    openDevice,
     startPeer,
   }) => {
     const peer = await startPeer();
     const url = peer.dbUrl('notes');
-    const errors: string[] = [];
-    const laptop = await Device.open(browser, app.origin, 'Laptop', errors);
-    const phone = await Device.open(browser, app.origin, 'Phone', errors);
+    const laptop = await openDevice('Laptop');
+    const phone = await openDevice('Phone');
     await laptop.addPeer(url, member);
     await phone.addPeer(url, member);
     await laptop.go('Notes');
@@ -116,9 +111,6 @@ test.describe('several devices edit at once', () => {
       await expect(device.notes.body).toHaveValue('march\napril');
       await expect(device.notes.item('Receipts').getByText('deleted on another device')).toHaveCount(0);
     }
-    expect(errors).toEqual([]);
-    await laptop.close();
-    await phone.close();
   });
 
   test('history lists earlier versions; restoring one is a new edit that syncs', async ({ page, startPeer }) => {

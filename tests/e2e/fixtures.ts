@@ -6,6 +6,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { resolve } from 'node:path';
 import { startStaticServer, type StaticServer } from '../../scripts/lib/staticServer.mjs';
 import { startTestPeer, type PeerServer } from '../support/peers';
+import { Device } from './page-models/Device';
 
 export { MEMBER, ADMIN } from '../support/peers';
 
@@ -14,6 +15,12 @@ interface Fixtures {
   startPeer: (options?: Parameters<typeof startTestPeer>[0]) => Promise<PeerServer>;
   /** Errors the page did not handle; asserted empty after every test. */
   pageErrors: string[];
+  /**
+   * Opens another device (its own browser context: own IndexedDB, own
+   * service worker) with the given name; closed after the test, and its
+   * uncaught errors count as the test's.
+   */
+  openDevice: (name: string) => Promise<Device>;
 }
 
 interface WorkerFixtures {
@@ -38,6 +45,15 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
       return peer;
     });
     await Promise.all(started.map((p) => p.close()));
+  },
+  openDevice: async ({ browser, app, pageErrors }, use) => {
+    const opened: Device[] = [];
+    await use(async (name) => {
+      const device = await Device.open(browser, app.origin, name, pageErrors);
+      opened.push(device);
+      return device;
+    });
+    await Promise.all(opened.map((d) => d.close()));
   },
   pageErrors: [
     async ({ context }, use) => {

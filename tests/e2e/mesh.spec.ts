@@ -1,21 +1,21 @@
 import { openRemote } from '../support/nodePouch';
 import { expect, MEMBER, test } from './fixtures';
-import { Device } from './page-models/Device';
 import { NotesPage } from './page-models/NotesPage';
 import { PeersPage } from './page-models/PeersPage';
 
 const member = { username: MEMBER.username, password: MEMBER.password };
 
+// Several browser contexts at once on two cores: give them room.
+test.describe.configure({ timeout: 120_000 });
+
 test('a peer added on one device appears on the others; where it needs a login, they sign in to use it', async ({
-  browser,
-  app,
+  openDevice,
   startPeer,
 }) => {
   const shared = await startPeer();
   const added = await startPeer();
-  const errors: string[] = [];
-  const laptop = await Device.open(browser, app.origin, 'Laptop', errors);
-  const phone = await Device.open(browser, app.origin, 'Phone', errors);
+  const laptop = await openDevice('Laptop');
+  const phone = await openDevice('Phone');
   await laptop.addPeer(shared.dbUrl('notes'), member);
   await phone.addPeer(shared.dbUrl('notes'), member);
 
@@ -46,9 +46,6 @@ test('a peer added on one device appears on the others; where it needs a login, 
   await expect(phone.peers.state(added.dbUrl('notes'))).toHaveText('Up to date');
   await laptop.peers.row(added.dbUrl('notes')).getByRole('button', { name: 'Remove from all devices' }).click();
   await expect(phone.peers.row(added.dbUrl('notes'))).toHaveCount(0);
-  expect(errors).toEqual([]);
-  await laptop.close();
-  await phone.close();
 });
 
 test('where is my data safe: a paused peer is reported to lack exactly the notes written meanwhile', async ({
@@ -84,14 +81,12 @@ test('where is my data safe: a paused peer is reported to lack exactly the notes
 });
 
 test('a setup link (and QR code) lets another device join; credentials only with the passphrase', async ({
-  browser,
-  app,
+  openDevice,
   startPeer,
 }) => {
   const peer = await startPeer();
   const url = peer.dbUrl('notes');
-  const errors: string[] = [];
-  const laptop = await Device.open(browser, app.origin, 'Laptop', errors);
+  const laptop = await openDevice('Laptop');
   await laptop.addPeer(url, member);
   const invite = laptop.page.getByRole('form', { name: 'Make a setup link' });
   await invite.getByRole('checkbox').check();
@@ -103,7 +98,7 @@ test('a setup link (and QR code) lets another device join; credentials only with
   await expect(laptop.page.getByTestId('setup-qr').locator('svg')).toBeVisible();
 
   // With the passphrase: the new device syncs at once.
-  const phone = await Device.open(browser, app.origin, 'Phone', errors);
+  const phone = await openDevice('Phone');
   await phone.page.goto(link);
   await expect(phone.page.getByTestId('join-peers')).toContainText(url);
   await phone.page.getByLabel('Passphrase').fill('not it');
@@ -114,10 +109,8 @@ test('a setup link (and QR code) lets another device join; credentials only with
   await expect(phone.peers.state(url)).toHaveText('Up to date');
 
   // Without it: the peer is known, and waits for a sign-in.
-  const tablet = await Device.open(browser, app.origin, 'Tablet', errors);
+  const tablet = await openDevice('Tablet');
   await tablet.page.goto(link);
   await tablet.page.getByRole('button', { name: 'Join' }).click();
   await expect(tablet.peers.state(url)).toHaveText('Sign in to use');
-  expect(errors).toEqual([]);
-  for (const d of [laptop, phone, tablet]) await d.close();
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startStaticServer } from '../../scripts/lib/staticServer.mjs';
-import { expect, MEMBER, test } from './fixtures';
+import { MEMBER, test } from './fixtures';
 import { PeersPage } from './page-models/PeersPage';
 
 /** A throwaway self-signed certificate for 127.0.0.1 (the test browser is told to accept it). */

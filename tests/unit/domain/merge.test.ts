@@ -173,6 +173,15 @@ describe('lineDiff', () => {
     expect(rebuild(ops, 'added')).toBe(a);
     expect(rebuild(ops, 'removed')).toBe(b);
   });
+
+  it('stays valid past its search limit when the notes share lines', () => {
+    const a = Array.from({ length: 4000 }, (_, i) => (i % 3 === 0 ? 'shared' : `a${i}`)).join('\n');
+    const b = Array.from({ length: 4000 }, (_, i) => (i % 5 === 0 ? 'shared' : `b${i}`)).join('\n');
+    const ops = lineDiff(a, b);
+    expect(rebuild(ops, 'added')).toBe(a);
+    expect(rebuild(ops, 'removed')).toBe(b);
+    expect(ops.some((op) => op.kind === 'same')).toBe(true);
+  });
 });
 
 /** Tiny seeded PRNG (mulberry32), so every run sees the same "random" cases. */
