@@ -73,31 +73,32 @@ export async function linkServers(a: LinkEnd, b: LinkEnd, admin: PeerCredentials
 }
 
 /**
- * The links a server runs, as it reports them: from `_scheduler/docs`
- * (CouchDB 2.1+), or, where a server lacks it, from the replication documents'
- * own state fields.
+ * The links a server runs, as it reports them: every p2pcloud document in its
+ * `_replicator` database, with the state from `_scheduler/docs` (CouchDB
+ * 2.1+), or, where a server lacks that, from the document's own state fields.
+ * A document the scheduler has not picked up yet shows as "pending".
  */
 export async function listLinks(serverUrl: string, admin: PeerCredentials, fetchFn: Fetch): Promise<ServerLink[]> {
   const headers = { Accept: 'application/json', ...authHeaders(admin) };
+  const all = await fetchFn(`${serverUrl}/_replicator/_all_docs?include_docs=true`, { headers });
+  await expectOk(all, 'reading the links');
+  const rows = ((await all.json()) as { rows: Array<{ id: string; doc?: Record<string, unknown> }> }).rows;
+  const scheduled = new Map<string, { state?: string; info?: { error?: string } | null }>();
   const scheduler = await fetchFn(`${serverUrl}/_scheduler/docs`, { headers });
   if (scheduler.ok) {
     const body = (await scheduler.json()) as {
       docs: Array<{ database?: string; doc_id: string; state?: string; info?: { error?: string } | null }>;
     };
-    return body.docs
-      .filter((d) => d.database === '_replicator' && d.doc_id.startsWith(LINK_PREFIX))
-      .map((d) => fromId(d.doc_id, d.state ?? 'unknown', d.info?.error ?? undefined));
+    for (const d of body.docs) if (d.database === '_replicator') scheduled.set(d.doc_id, d);
   }
-  if (scheduler.status !== 404 && scheduler.status !== 400) await expectOk(scheduler, 'reading the links');
-  const all = await fetchFn(`${serverUrl}/_replicator/_all_docs?include_docs=true`, { headers });
-  await expectOk(all, 'reading the links');
-  const rows = ((await all.json()) as { rows: Array<{ id: string; doc?: Record<string, unknown> }> }).rows;
   return rows
     .filter((r) => r.id.startsWith(LINK_PREFIX))
     .map((r) => {
+      const fromScheduler = scheduled.get(r.id);
+      if (fromScheduler) return fromId(r.id, fromScheduler.state ?? 'unknown', fromScheduler.info?.error ?? undefined);
       const state = r.doc?.['_replication_state'];
       const reason = r.doc?.['_replication_state_reason'];
-      return fromId(r.id, typeof state === 'string' ? state : 'unknown', typeof reason === 'string' ? reason : undefined);
+      return fromId(r.id, typeof state === 'string' ? state : 'pending', typeof reason === 'string' ? reason : undefined);
     });
 }
 

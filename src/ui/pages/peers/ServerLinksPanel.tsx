@@ -5,6 +5,8 @@ import type { ServerLink } from '../../../sync/serverLinks';
 
 type Listed = ServerLink & { server: string };
 
+const REFRESH_MS = 5000;
+
 /**
  * Links between servers: two always-on peers (say two Raspberry Pis) that
  * replicate with each other directly, with no browser open. The links live
@@ -29,8 +31,11 @@ export function ServerLinksPanel({ peers }: { peers: readonly PeerConfig[] }) {
       .list(key ? key.split('\n') : [])
       .then((found) => isCurrent && setListed(found))
       .catch((err: unknown) => logger.warn('listing server links failed', String(err)));
+    // Servers change a link's state on their own (running, crashing…): look again now and then.
+    const timer = setTimeout(() => setGeneration((g) => g + 1), REFRESH_MS);
     return () => {
       isCurrent = false;
+      clearTimeout(timer);
     };
   }, [links, logger, key, generation]);
 
@@ -41,6 +46,8 @@ export function ServerLinksPanel({ peers }: { peers: readonly PeerConfig[] }) {
       .link(from, to, admin)
       .then(() => {
         setMessage({ tone: 'ok', text: `Linked: ${from} and ${to} now sync with each other directly.` });
+        // The login is remembered by the link service; keep no copy on screen.
+        setAdmin({ username: '', password: '' });
         refresh();
       })
       .catch((err: unknown) => setMessage({ tone: 'problem', text: err instanceof Error ? err.message : String(err) }));
