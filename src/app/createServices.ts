@@ -54,6 +54,7 @@ export function createServices(): Services {
     channel: typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('p2pcloud-sync'),
     locks: navigator.locks,
     // The peer list is replicated: follow peers added or removed on other devices.
+    checkSafety: () => checkSafety(),
     watchPeers: (onChange) => watchChanges(db, (id) => id.startsWith(PEER_ID_PREFIX) && onChange()),
     createEngine: () =>
       new SyncEngine({ localDb: db, openRemote, progress: store.progress, logger: logger.child('sync:peer') }),
@@ -63,7 +64,6 @@ export function createServices(): Services {
     probe: { fetch: (input, init) => fetch(input, init), canDetectCors: true },
     pageProtocol: location.protocol,
     onChanged: () => sync.peersChanged(),
-    deviceName: deviceName.get,
   });
   const checkSafety = async () => {
     const peerList = await store.list();

@@ -14,9 +14,8 @@ export interface PeerConfig {
   url: string;
   /** True when the user paused syncing with this peer on this device (not replicated). */
   isPaused: boolean;
+  /** When this device first knew the peer (kept on this device, for a stable order). */
   addedAt: string;
-  /** Name of the device that added the peer to the mesh. */
-  addedBy?: string;
   /** True when the peer refuses anonymous access, so each device must sign in. */
   needsLogin?: boolean;
   /** User name this device signs in with, if any (the password is stored apart). */

@@ -21,61 +21,60 @@ export interface PeerStore {
   setCredentials(id: PeerId, credentials: PeerCredentials | undefined): Promise<void>;
 }
 
-/** A peer document as replicated. */
+/**
+ * A peer document as replicated.
+ * @remarks Its content depends only on the peer (no time, no device name), so
+ * two devices adding the same peer while apart write the very same revision,
+ * and the mesh sees one peer, not a conflict.
+ */
 interface PeerDoc {
   _id: PeerId;
   _rev?: string;
   type: 'peer';
   schemaVersion: 1;
   url: string;
-  addedAt: string;
-  addedBy?: string;
   needsLogin?: boolean;
 }
 
 interface LocalSettings {
   isPaused?: boolean;
   username?: string;
+  /** When this device first knew the peer, for a stable order. */
+  addedAt?: string;
 }
 
 /** Reads a peer document defensively: it came from the mesh, maybe from an older or newer app. */
-function toShared(doc: Record<string, unknown>): Omit<PeerConfig, 'isPaused' | 'username'> | undefined {
+function toShared(doc: Record<string, unknown>): Pick<PeerConfig, 'id' | 'url' | 'needsLogin'> | undefined {
   const id = doc['_id'];
   const url = doc['url'];
   if (typeof id !== 'string' || typeof url !== 'string' || id !== `${PEER_ID_PREFIX}${url}`) return undefined;
   if (!/^https?:\/\/[^/@\s]+\/\S+$/.test(url)) return undefined;
+  return { id: id as PeerId, url, ...(doc['needsLogin'] === true ? { needsLogin: true } : {}) };
+}
+
+function peerDoc(url: string, needsLogin: boolean, rev?: string): PeerDoc {
   return {
-    id: id as PeerId,
+    _id: `${PEER_ID_PREFIX}${url}` as PeerId,
+    ...(rev ? { _rev: rev } : {}),
+    type: 'peer',
+    schemaVersion: 1,
     url,
-    addedAt: typeof doc['addedAt'] === 'string' ? doc['addedAt'] : '',
-    ...(typeof doc['addedBy'] === 'string' ? { addedBy: doc['addedBy'] } : {}),
-    ...(doc['needsLogin'] === true ? { needsLogin: true } : {}),
+    ...(needsLogin ? { needsLogin: true } : {}),
   };
 }
 
 /**
- * Two devices that add the same peer while apart write two versions of its
- * document. They hold no one's words, so they are merged here, the same way
- * on every device: the earliest addition wins, a login is needed if either
- * says so. The merged content is deterministic, so devices doing this at
- * once write identical revisions and create no new conflict.
+ * Versions of one peer's document can still differ (one device knew it needs
+ * a login, another did not). They hold no one's words, so they are merged
+ * here, the same way on every device (a login is needed if any version says
+ * so); the merged content is deterministic, so devices doing this at once
+ * write identical revisions.
  */
 async function settlePeerConflict(db: PouchDB.Database, id: string, revs: string[]): Promise<void> {
   const versions = await Promise.all(revs.map((rev) => db.get<PeerDoc>(id, { rev })));
   const [winner] = versions;
   if (!winner) return;
-  const key = (v: PeerDoc) => `${v.addedAt}\u0000${v.addedBy ?? ''}`;
-  const earliest = versions.reduce((best, v) => (key(v) < key(best) ? v : best), winner);
-  const merged: PeerDoc = {
-    _id: winner._id,
-    _rev: winner._rev,
-    type: 'peer',
-    schemaVersion: 1,
-    url: winner.url,
-    addedAt: earliest.addedAt,
-    ...(earliest.addedBy ? { addedBy: earliest.addedBy } : {}),
-    ...(versions.some((v) => v.needsLogin) ? { needsLogin: true } : {}),
-  };
+  const merged = peerDoc(winner.url, versions.some((v) => v.needsLogin), winner._rev);
   const losers = versions.slice(1).map((v) => ({ _id: v._id, _rev: v._rev, _deleted: true }));
   await db.bulkDocs([merged, ...losers]);
 }
@@ -102,26 +101,24 @@ export function createPeerStore(db: PouchDB.Database): PeerStore & {
         const shared = row.doc ? toShared(row.doc as unknown as Record<string, unknown>) : undefined;
         if (!shared) continue;
         const mine = await local(shared.id);
-        peers.push({ ...shared, isPaused: mine.isPaused === true, ...(mine.username ? { username: mine.username } : {}) });
+        peers.push({
+          ...shared,
+          isPaused: mine.isPaused === true,
+          addedAt: mine.addedAt ?? '',
+          ...(mine.username ? { username: mine.username } : {}),
+        });
       }
       return peers.sort((a, b) => (a.addedAt < b.addedAt ? -1 : a.addedAt > b.addedAt ? 1 : a.url < b.url ? -1 : 1));
     },
     async save(peer) {
-      await set(`local:${peer.id}`, { isPaused: peer.isPaused, username: peer.username } satisfies LocalSettings, store);
+      const mine = await local(peer.id);
+      const settings: LocalSettings = { isPaused: peer.isPaused, username: peer.username, addedAt: mine.addedAt ?? peer.addedAt };
+      await set(`local:${peer.id}`, settings, store);
       const existing = await db.get<PeerDoc>(peer.id).catch(() => undefined);
-      const doc: PeerDoc = {
-        _id: peer.id,
-        ...(existing?._rev ? { _rev: existing._rev } : {}),
-        type: 'peer',
-        schemaVersion: 1,
-        url: peer.url,
-        addedAt: existing?.addedAt ?? peer.addedAt,
-        ...((existing?.addedBy ?? peer.addedBy) ? { addedBy: existing?.addedBy ?? peer.addedBy } : {}),
-        ...(peer.needsLogin || existing?.needsLogin ? { needsLogin: true } : {}),
-      };
-      // Pausing is this device's business: only touch the shared document when it changes.
-      const unchanged = existing && existing.url === doc.url && !!existing.needsLogin === !!doc.needsLogin;
-      if (!unchanged) await db.put(doc);
+      // Pausing is this device's business: only write the shared document
+      // when it is new or learns that the peer needs a login.
+      if (existing && (existing.needsLogin || !peer.needsLogin)) return;
+      await db.put(peerDoc(peer.url, !!peer.needsLogin || !!existing?.needsLogin, existing?._rev));
     },
     async remove(id) {
       const existing = await db.get(id).catch(() => undefined);

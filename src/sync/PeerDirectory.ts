@@ -20,8 +20,6 @@ export interface PeerDirectoryDeps {
   pageProtocol: string;
   /** Told after every change to the list, so the sync host can follow. */
   onChanged: () => void;
-  /** This device's name, recorded as who added a peer. */
-  deviceName?: () => string;
   now?: () => Date;
 }
 
@@ -109,7 +107,6 @@ export class PeerDirectory {
       url: parsed.url,
       isPaused: false,
       addedAt: (this.deps.now?.() ?? new Date()).toISOString(),
-      ...(this.deps.deviceName ? { addedBy: this.deps.deviceName() } : {}),
       // Whoever had to give credentials here must give them on every device.
       ...(credentials ? { username: credentials.username, needsLogin: true } : {}),
       ...(needsLogin ? { needsLogin: true } : {}),

@@ -1,6 +1,7 @@
 import type { PeerId } from '../domain/ids';
 import type { PeerConfig } from '../domain/peer';
 import type { PeerStore } from '../storage/peerStore';
+import type { SafetyReport } from './dataSafety';
 import type { Logger } from './logger';
 import type { PeerStatus } from './peerStatus';
 import type { SyncEngine, SyncSnapshot } from './SyncEngine';
@@ -12,9 +13,18 @@ export interface HostSnapshot {
   onlyHere: readonly string[];
   /** True in the one tab that runs the replications. */
   isLeader: boolean;
+  /** Where this device's notes are safe, as the peers last reported it. */
+  safety?: SafetyReport;
 }
 
-type Message = { type: 'peers-changed' } | { type: 'status'; sync: SyncSnapshot } | { type: 'status-request' };
+type Message =
+  | { type: 'peers-changed' }
+  | { type: 'status'; sync: SyncSnapshot }
+  | { type: 'safety'; report: SafetyReport }
+  | { type: 'status-request' };
+
+/** Quiet time after the last change before the peers are asked again. */
+const SAFETY_SETTLE_MS = 800;
 
 /** The browser APIs the host needs, injected so tests and old browsers can differ. */
 export interface SyncHostDeps {
@@ -26,6 +36,8 @@ export interface SyncHostDeps {
   locks?: Pick<LockManager, 'request'>;
   /** Calls back when the replicated peer list changes (a peer added on another device). */
   watchPeers?: (onChange: () => void) => () => void;
+  /** Asks the peers which notes they hold; run by the leader only, so other tabs add no traffic. */
+  checkSafety?: () => Promise<SafetyReport>;
   logger: Logger;
 }
 
@@ -42,6 +54,7 @@ export class SyncHost {
   private snapshot: HostSnapshot = { peers: [], statuses: {}, onlyHere: [], isLeader: false };
   private readonly listeners = new Set<() => void>();
   private reloadQueue: Promise<void> = Promise.resolve();
+  private safetyTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly deps: SyncHostDeps) {}
 
@@ -93,6 +106,22 @@ export class SyncHost {
   private onEngineUpdate(sync: SyncSnapshot): void {
     this.update({ statuses: sync.peers, onlyHere: sync.onlyHere });
     this.deps.channel?.postMessage({ type: 'status', sync } satisfies Message);
+    this.scheduleSafetyCheck();
+  }
+
+  /** Asks the peers again once sync has been quiet for a moment (leader only). */
+  private scheduleSafetyCheck(): void {
+    const check = this.deps.checkSafety;
+    if (!check || !this.engine) return;
+    clearTimeout(this.safetyTimer);
+    this.safetyTimer = setTimeout(() => {
+      check()
+        .then((report) => {
+          this.update({ safety: report });
+          this.deps.channel?.postMessage({ type: 'safety', report } satisfies Message);
+        })
+        .catch((err: unknown) => this.deps.logger.warn('checking data safety failed', String(err)));
+    }, SAFETY_SETTLE_MS);
   }
 
   private onMessage(message: Message): void {
@@ -100,6 +129,9 @@ export class SyncHost {
       this.reloadPeers().catch((err: unknown) => this.deps.logger.warn('reloading peers failed', String(err)));
     } else if (message.type === 'status-request' && this.engine) {
       this.onEngineUpdate(this.engine.getSnapshot());
+      if (this.snapshot.safety) this.deps.channel?.postMessage({ type: 'safety', report: this.snapshot.safety } satisfies Message);
+    } else if (message.type === 'safety' && !this.engine) {
+      this.update({ safety: message.report });
     } else if (message.type === 'status' && !this.engine) {
       this.update({ statuses: message.sync.peers, onlyHere: message.sync.onlyHere });
     }
@@ -116,6 +148,7 @@ export class SyncHost {
     const peers = await this.deps.store.list();
     this.update({ peers });
     if (!this.engine) return;
+    this.scheduleSafetyCheck();
     const withCredentials = await Promise.all(
       peers.map(async (config) => {
         const credentials = await this.deps.store.getCredentials(config.id);

@@ -36,7 +36,6 @@ export function PeerRow({
       </div>
       <div className="peer-facts">
         {peer.username && <span>Signed in as {peer.username}</span>}
-        {peer.addedBy && <span>Added by {peer.addedBy}</span>}
         <span data-testid="peer-last-synced">
           {status?.lastSyncedAt ? `Last synced ${new Date(status.lastSyncedAt).toLocaleTimeString()}` : 'Not synced yet'}
         </span>
