@@ -143,7 +143,12 @@ export class NotesStore {
    */
   async update(id: NoteId, draft: NoteDraft): Promise<Note> {
     for (let attempt = 0; ; attempt += 1) {
-      const current = (await this.db.get(id)) as unknown as NoteDoc;
+      // Deleted meanwhile (a delete from another device arrived while this one
+      // typed): the edit brings the note back rather than being lost.
+      const current = ((await this.db.get(id).catch((err: { status?: number }) => {
+        if (err.status === 404) return { _id: id };
+        throw err;
+      })) as unknown as NoteDoc);
       const doc: NoteDoc = {
         ...current,
         type: 'note',
@@ -165,7 +170,12 @@ export class NotesStore {
 
   /** Deletes a note, recording which device deleted it and when (shown if another device edited it meanwhile). */
   async remove(id: NoteId): Promise<void> {
-    const current = await this.db.get(id);
+    const current = await this.db.get(id).catch((err: { status?: number }) => {
+      if (err.status === 404) return undefined;
+      throw err;
+    });
+    // Already deleted (here or by a peer): nothing left to do.
+    if (!current) return;
     await this.db.put({
       _id: id,
       _rev: current._rev,

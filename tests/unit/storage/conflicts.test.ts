@@ -133,3 +133,16 @@ describe('after a resolution', () => {
     }
   });
 });
+
+describe('an edit that meets a deletion on the same device', () => {
+  it('brings the note back instead of failing, and a second delete is harmless', async () => {
+    const db = newLocalDb();
+    const store = new NotesStore(db, () => 'Laptop');
+    const { id } = await store.create({ title: 'Draft', body: 'v1' });
+    await store.remove(id);
+    await store.remove(id);
+    const note = await store.update(id, { title: 'Draft', body: 'typed while it was deleted' });
+    expect(note.body).toBe('typed while it was deleted');
+    expect((await store.get(id))?.body).toBe('typed while it was deleted');
+  });
+});
