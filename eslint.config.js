@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'playwright-report/', 'test-results/', 'dev-dist/'] },
+  { ignores: ['dist/', 'node_modules/', 'playwright-report/', 'test-results/', 'dev-dist/', 'tests/bench/out/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,8 +1,10 @@
 import PouchDB from 'pouchdb-browser';
+import { FILE_ID_PREFIX } from '../domain/file';
 import { NOTE_ID_PREFIX, PEER_ID_PREFIX, peerIdFor } from '../domain/ids';
 import type { PeerCredentials } from '../domain/peer';
 import { ConflictStore } from '../storage/conflicts';
 import { createDeviceNameStore, type DeviceNameStore } from '../storage/deviceName';
+import { FilesStore } from '../storage/files';
 import { NotesStore } from '../storage/notes';
 import { watchChanges } from '../storage/changes';
 import { createPeerStore } from '../storage/peerStore';
@@ -20,6 +22,8 @@ export const LOCAL_DB_NAME = 'p2pcloud';
 export interface Services {
   db: PouchDB.Database;
   notes: NotesStore;
+  /** Files, stored as content-addressed chunks that sync like any document. */
+  files: FilesStore;
   conflicts: ConflictStore;
   deviceName: DeviceNameStore;
   peers: PeerDirectory;
@@ -53,8 +57,8 @@ export function createServices(): Services {
     logger: logger.child('sync'),
     channel: typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('p2pcloud-sync'),
     locks: navigator.locks,
-    // The peer list is replicated: follow peers added or removed on other devices.
     checkSafety: () => checkSafety(),
+    // The peer list is replicated: follow peers added or removed on other devices.
     watchPeers: (onChange) => watchChanges(db, (id) => id.startsWith(PEER_ID_PREFIX) && onChange()),
     createEngine: () =>
       new SyncEngine({ localDb: db, openRemote, progress: store.progress, logger: logger.child('sync:peer') }),
@@ -71,7 +75,7 @@ export function createServices(): Services {
       peerList.map(async (p) => ({ id: p.id, db: openRemote(p.url, await store.getCredentials(p.id)) })),
     );
     try {
-      return await assessSafety(db, peers, [NOTE_ID_PREFIX]);
+      return await assessSafety(db, peers, [NOTE_ID_PREFIX, FILE_ID_PREFIX]);
     } finally {
       for (const peer of peers) peer.db.close().catch(() => undefined);
     }
@@ -86,6 +90,10 @@ export function createServices(): Services {
     checkSafety,
     links,
     notes: new NotesStore(db, deviceName.get),
+    files: new FilesStore(db, {
+      deviceName: deviceName.get,
+      ...(navigator.storage?.estimate ? { estimate: () => navigator.storage.estimate() } : {}),
+    }),
     conflicts: new ConflictStore(db),
     deviceName,
     peers,

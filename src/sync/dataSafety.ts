@@ -95,7 +95,7 @@ async function askPeer(peer: SafetyPeer, leaves: Record<string, string[]>, ids: 
 }
 
 /** The one-line answer to "is my data safe?". */
-export function summarizeSafety(report: SafetyReport, noun = 'notes'): string {
+export function summarizeSafety(report: SafetyReport, noun = 'notes and files'): string {
   const nodes = report.peers.length + 1;
   if (report.total === 0) return `No ${noun} yet.`;
   if (report.onlyHere.length) {
@@ -103,8 +103,9 @@ export function summarizeSafety(report: SafetyReport, noun = 'notes'): string {
     return `${n.toLocaleString('en')} ${n === 1 ? 'change exists' : 'changes exist'} only on this device.`;
   }
   const least = 1 + Math.min(...Object.values(report.holders).map((h) => h.length));
-  const all = report.total.toLocaleString('en');
+  const all = report.total === 1 ? 'The one item' : `All ${report.total.toLocaleString('en')} ${noun}`;
+  const verb = report.total === 1 ? 'is' : 'are';
   return least === nodes
-    ? `All ${all} ${noun} are on ${nodes} of ${nodes} nodes.`
-    : `All ${all} ${noun} are on at least ${least} of ${nodes} nodes.`;
+    ? `${all} ${verb} on ${nodes} of ${nodes} nodes.`
+    : `${all} ${verb} on at least ${least} of ${nodes} nodes.`;
 }

@@ -1,6 +1,7 @@
 import type { AppUpdater } from '../pwa/registerSW';
 import { useRoute, type Route } from './hooks/useRoute';
 import { ConflictsPage } from './pages/conflicts/ConflictsPage';
+import { FilesPage } from './pages/files/FilesPage';
 import { JoinPage } from './pages/join/JoinPage';
 import { NotesPage } from './pages/notes/NotesPage';
 import { PeersPage } from './pages/peers/PeersPage';
@@ -10,6 +11,7 @@ import { UpdatePrompt } from './UpdatePrompt';
 
 const PAGES: Array<{ route: Route; label: string }> = [
   { route: 'notes', label: 'Notes' },
+  { route: 'files', label: 'Files' },
   { route: 'conflicts', label: 'Conflicts' },
   { route: 'peers', label: 'Peers' },
   { route: 'settings', label: 'Settings' },
@@ -34,6 +36,7 @@ export function AppShell({ updater }: { updater: AppUpdater }) {
       <UpdatePrompt updater={updater} />
       <main>
         {route === 'notes' && <NotesPage />}
+        {route === 'files' && <FilesPage />}
         {route === 'conflicts' && <ConflictsPage />}
         {route === 'peers' && <PeersPage />}
         {route === 'settings' && <SettingsPage />}

@@ -61,7 +61,7 @@ test('where is my data safe: a paused peer is reported to lack exactly the notes
   await page.getByRole('navigation').getByRole('link', { name: 'Notes', exact: true }).click();
   await notes.create('Before pause', 'on every node');
   await page.getByRole('navigation').getByRole('link', { name: 'Peers', exact: true }).click();
-  await expect(page.getByTestId('safety-summary')).toHaveText('All 1 notes are on 3 of 3 nodes.');
+  await expect(page.getByTestId('safety-summary')).toHaveText('The one item is on 3 of 3 nodes.');
 
   await peers.row(work.dbUrl('notes')).getByRole('button', { name: 'Pause on this device' }).click();
   await page.getByRole('navigation').getByRole('link', { name: 'Notes', exact: true }).click();
@@ -69,14 +69,14 @@ test('where is my data safe: a paused peer is reported to lack exactly the notes
   await notes.create('Also while paused', 'b');
   await expect(notes.page.getByTestId('note-holders')).toHaveText(`Latest version also on: ${home.dbUrl('notes')}`);
   await page.getByRole('navigation').getByRole('link', { name: 'Peers', exact: true }).click();
-  await expect(page.getByTestId('safety-summary')).toHaveText('All 3 notes are on at least 2 of 3 nodes.');
+  await expect(page.getByTestId('safety-summary')).toHaveText('All 3 notes and files are on at least 2 of 3 nodes.');
   const workLine = page.getByTestId('safety-peer').filter({ hasText: work.dbUrl('notes') });
-  await expect(workLine).toContainText('holds 1 of 3 notes');
+  await expect(workLine).toContainText('holds 1 of 3 notes and files');
   await expect(workLine.getByTestId('safety-missing')).toHaveText(/Lacks: “(Written while work was paused|Also while paused)”, “(Written while work was paused|Also while paused)”/);
-  await expect(page.getByTestId('safety-peer').filter({ hasText: home.dbUrl('notes') })).toContainText('holds 3 of 3 notes');
+  await expect(page.getByTestId('safety-peer').filter({ hasText: home.dbUrl('notes') })).toContainText('holds 3 of 3 notes and files');
 
   await peers.row(work.dbUrl('notes')).getByRole('button', { name: 'Resume' }).click();
-  await expect(page.getByTestId('safety-summary')).toHaveText('All 3 notes are on 3 of 3 nodes.');
+  await expect(page.getByTestId('safety-summary')).toHaveText('All 3 notes and files are on 3 of 3 nodes.');
 });
 
 test('a setup link (and QR code) lets another device join; credentials only with the passphrase', async ({

@@ -1,12 +1,12 @@
 import { useSyncExternalStore } from 'react';
 
 /** The app's pages. Hash routes work offline and from any static host. */
-export type Route = 'notes' | 'conflicts' | 'peers' | 'settings' | 'join';
+export type Route = 'notes' | 'files' | 'conflicts' | 'peers' | 'settings' | 'join';
 
 function current(): Route {
   const hash = window.location.hash.replace(/^#\/?/, '');
   if (hash.startsWith('join?')) return 'join';
-  return hash === 'peers' || hash === 'settings' || hash === 'conflicts' ? hash : 'notes';
+  return hash === 'peers' || hash === 'settings' || hash === 'conflicts' || hash === 'files' ? hash : 'notes';
 }
 
 function subscribe(listener: () => void): () => void {

@@ -25,7 +25,7 @@ export class Device {
     return device;
   }
 
-  async go(page: 'Notes' | 'Conflicts' | 'Peers' | 'Settings'): Promise<void> {
+  async go(page: 'Notes' | 'Files' | 'Conflicts' | 'Peers' | 'Settings'): Promise<void> {
     await this.page.getByRole('navigation').getByRole('link', { name: page, exact: true }).click();
   }
 

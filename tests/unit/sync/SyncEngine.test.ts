@@ -185,7 +185,7 @@ describe('where is my data safe', () => {
     expect(workHolding?.missing.sort()).toEqual(['note:during-1', 'note:during-2', 'note:during-3']);
     expect(report.holders['note:before-1']).toEqual([homeCfg.id, workCfg.id]);
     expect(report.holders['note:during-1']).toEqual([homeCfg.id]);
-    expect(summarizeSafety(report)).toBe('All 5 notes are on at least 2 of 3 nodes.');
+    expect(summarizeSafety(report)).toBe('All 5 notes and files are on at least 2 of 3 nodes.');
 
     // A new note no peer has yet, and one peer gone: both said plainly.
     await engine.setPeers([]);

@@ -23,7 +23,7 @@ export function SafetyPanel({
               <li key={holding.peerId} data-testid="safety-peer">
                 <span className="peer-url">{peer?.url ?? holding.peerId}</span>{' '}
                 {holding.isReachable
-                  ? `holds ${holding.holds.toLocaleString('en')} of ${report.total.toLocaleString('en')} notes at their latest version`
+                  ? `holds ${holding.holds.toLocaleString('en')} of ${report.total.toLocaleString('en')} notes and files at their latest version`
                   : `could not be asked (${holding.error ?? 'unreachable'}); nothing is assumed`}
                 {holding.missing.length > 0 && (
                   <span data-testid="safety-missing">

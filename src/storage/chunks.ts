@@ -1,0 +1,129 @@
+// Content-addressed chunk documents: `chunk:<sha256 hex>`, each holding one
+// piece of a file (≤ 1 MiB) as the attachment `data`. The id is the content's
+// hash, so a piece shared by several files, or added twice, is stored and
+// replicated once. The only module that reads or writes chunk documents.
+import { CHUNK_ID_PREFIX, chunkIdFor, toHex, type Sha256 } from '../domain/file';
+
+/** Schema version of chunk documents. */
+export const CHUNK_SCHEMA_VERSION = 1;
+const CHUNK_MIME = 'application/octet-stream';
+const KEYS_PER_QUERY = 500;
+
+/**
+ * Turns bytes into what the PouchDB adapter stores as an attachment: a Blob
+ * in the browser (IndexedDB keeps it on disk), a Buffer under Node's adapters.
+ */
+export type AttachmentBody = (bytes: Uint8Array) => PouchDB.Core.AttachmentData;
+
+/** The browser's attachment body: a Blob, which IndexedDB keeps on disk rather than in the page's memory. */
+export const blobBody: AttachmentBody = (bytes) => new Blob([bytes as Uint8Array<ArrayBuffer>]);
+
+
+/** A chunk document as stored and replicated. Its content is deterministic, so two devices writing it make the same revision. */
+interface ChunkDoc {
+  _id: string;
+  _rev?: string;
+  type: 'chunk';
+  schemaVersion: number;
+  size: number;
+  _attachments?: Record<string, { content_type?: string; data?: unknown; stub?: boolean }>;
+}
+
+/** The SHA-256 of `bytes` as lowercase hex, with WebCrypto (native, does not block the page). */
+export async function sha256Hex(bytes: BufferSource): Promise<string> {
+  return toHex(await crypto.subtle.digest('SHA-256', bytes));
+}
+
+/** Lets the event loop run (rendering, input) between two chunks of work. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Bytes fed to the whole-file hash between two yields: ~10 ms of work on a phone. */
+const HASH_SLICE = 256 * 1024;
+
+/** Feeds a chunk to the pure-JS whole-file hash in slices, letting the page breathe between them. */
+export async function hashInSlices(hasher: Sha256, bytes: Uint8Array): Promise<void> {
+  for (let i = 0; i < bytes.length; i += HASH_SLICE) {
+    hasher.update(bytes.subarray(i, i + HASH_SLICE));
+    if (i + HASH_SLICE < bytes.length) await yieldToEventLoop();
+  }
+}
+
+/** True for the errors IndexedDB (and PouchDB wrapping it) raises when the origin's storage is full. */
+export function isQuotaError(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { name?: unknown; message?: unknown; reason?: unknown; error?: unknown };
+  const text = [e.name, e.message, e.reason, e.error].filter((v) => typeof v === 'string').join(' ');
+  return /quota/i.test(text) || (e.error !== undefined && e.error !== true && isQuotaError(e.error));
+}
+
+const hasData = (doc: { _attachments?: Record<string, unknown> } | undefined): boolean =>
+  !!doc?._attachments?.['data'];
+
+/**
+ * Stores one chunk unless this device already has it.
+ * @returns true when it was written, false when it was already here.
+ */
+export async function writeChunk(
+  db: PouchDB.Database,
+  hash: string,
+  bytes: Uint8Array,
+  toBody: AttachmentBody,
+): Promise<boolean> {
+  const id = chunkIdFor(hash);
+  let rev: string | undefined;
+  try {
+    const existing = (await db.get(id)) as unknown as ChunkDoc;
+    if (hasData(existing)) return false;
+    rev = existing._rev;
+  } catch (err) {
+    if ((err as { status?: number }).status !== 404) throw err;
+  }
+  const doc: ChunkDoc = {
+    _id: id,
+    ...(rev ? { _rev: rev } : {}),
+    type: 'chunk',
+    schemaVersion: CHUNK_SCHEMA_VERSION,
+    size: bytes.byteLength,
+    _attachments: { data: { content_type: CHUNK_MIME, data: toBody(bytes) } },
+  };
+  try {
+    await db.put(doc as unknown as PouchDB.Core.PutDocument<object>);
+    return true;
+  } catch (err) {
+    // Another tab (or a peer) stored the same content meanwhile: it is here, which is all that matters.
+    if ((err as { status?: number }).status === 409) return false;
+    throw err;
+  }
+}
+
+/** Which of `hashes` have a chunk document with its content on this device. */
+export async function presentChunks(db: PouchDB.Database, hashes: Iterable<string>): Promise<Set<string>> {
+  const unique = [...new Set(hashes)];
+  const present = new Set<string>();
+  for (let i = 0; i < unique.length; i += KEYS_PER_QUERY) {
+    const keys = unique.slice(i, i + KEYS_PER_QUERY).map(chunkIdFor);
+    // Without `attachments: true` the docs carry only attachment stubs: cheap to read.
+    const res = await db.allDocs({ keys, include_docs: true });
+    for (const row of res.rows) {
+      if (!('doc' in row) || !row.doc) continue;
+      if (hasData(row.doc)) present.add(row.id.slice(CHUNK_ID_PREFIX.length));
+    }
+  }
+  return present;
+}
+
+/**
+ * One chunk's content as a Blob.
+ * @returns undefined when this device does not have it (yet).
+ */
+export async function readChunk(db: PouchDB.Database, hash: string): Promise<Blob | undefined> {
+  try {
+    const data = (await db.getAttachment(chunkIdFor(hash), 'data')) as Blob | Uint8Array;
+    return data instanceof Blob ? data : new Blob([data as Uint8Array<ArrayBuffer>]);
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return undefined;
+    throw err;
+  }
+}

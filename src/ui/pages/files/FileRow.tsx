@@ -1,0 +1,111 @@
+import { useState } from 'react';
+import { useServices } from '../../../app/ServicesContext';
+import { formatSize, isImageType, isPdfType, type FileEntry } from '../../../domain/file';
+import { FileThumbnail } from './FileThumbnail';
+import { InlineEdit } from './InlineEdit';
+
+type Mode = 'view' | 'rename' | 'move' | 'confirm-delete';
+
+/** Keeps an object URL alive long enough for the browser to fetch it, then frees the memory. */
+const revokeLater = (url: string) => setTimeout(() => URL.revokeObjectURL(url), 60_000);
+
+/** One file in the list: what it is, whether all of it is here, and what can be done with it. */
+export function FileRow({ file, onPreview }: { file: FileEntry; onPreview: (file: FileEntry) => void }) {
+  const { files, logger } = useServices();
+  const [mode, setMode] = useState<Mode>('view');
+  const [busy, setBusy] = useState<string | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
+
+  const act = (label: string, work: () => Promise<unknown>) => {
+    setBusy(label);
+    setProblem(undefined);
+    work()
+      .catch((err: unknown) => {
+        setProblem(err instanceof Error ? err.message : String(err));
+        logger.warn(`${label} failed`, String(err));
+      })
+      .finally(() => setBusy(undefined));
+  };
+
+  const open = () => {
+    // Opened now, inside the click, or the browser blocks it as a pop-up; filled once the content is checked.
+    const tab = window.open('', '_blank');
+    act('Opening', async () => {
+      try {
+        const blob = await files.read(file.id);
+        if (!tab) throw new Error('The browser blocked the new tab; use Download or Preview instead.');
+        const url = URL.createObjectURL(blob);
+        tab.location.href = url;
+        revokeLater(url);
+      } catch (err) {
+        tab?.close();
+        throw err;
+      }
+    });
+  };
+
+  const download = () =>
+    act('Preparing download', async () => {
+      const url = URL.createObjectURL(await files.read(file.id));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file.name;
+      link.click();
+      revokeLater(url);
+    });
+
+  const canPreview = isImageType(file.mimeType) || isPdfType(file.mimeType);
+  return (
+    <li className="file-row" data-testid="file-row" aria-label={file.name}>
+      <FileThumbnail file={file} />
+      <div className="file-main">
+        <span className="file-name" data-testid="file-name">{file.name}</span>
+        <span className="note-meta">
+          <span>{file.mimeType}</span>
+          <span data-testid="file-size">{formatSize(file.size)}</span>
+          <span>{file.addedAt ? new Date(file.addedAt).toLocaleString() : ''}</span>
+          <span data-testid="file-added-by">added by {file.addedBy || 'unknown device'}</span>
+          {file.folder && <span data-testid="file-folder">in {file.folder}</span>}
+          {file.isComplete ? (
+            <span className="badge state-upToDate" data-testid="file-status">complete</span>
+          ) : (
+            <span className="badge only-here" data-testid="file-status">
+              incomplete: {file.presence.present} of {file.presence.total} parts here
+            </span>
+          )}
+        </span>
+        {mode === 'rename' && (
+          <InlineEdit label={`New name for ${file.name}`} initial={file.name} onCancel={() => setMode('view')}
+            onSave={(name) => act('Renaming', () => files.rename(file.id, name).then(() => setMode('view')))} />
+        )}
+        {mode === 'move' && (
+          <InlineEdit label={`Folder for ${file.name}`} initial={file.folder} onCancel={() => setMode('view')}
+            onSave={(folder) => act('Moving', () => files.move(file.id, folder).then(() => setMode('view')))} />
+        )}
+        {mode === 'confirm-delete' && (
+          <div className="file-actions">
+            <span>Delete “{file.name}” on every device?</span>
+            <button type="button" className="danger" onClick={() => act('Deleting', () => files.remove(file.id))}>
+              Delete everywhere
+            </button>
+            <button type="button" onClick={() => setMode('view')}>Keep it</button>
+          </div>
+        )}
+        {mode === 'view' && (
+          <div className="file-actions">
+            <button type="button" disabled={!file.isComplete || !!busy} onClick={open}>Open</button>
+            <button type="button" disabled={!file.isComplete || !!busy} onClick={download}>Download</button>
+            {canPreview && (
+              <button type="button" disabled={!file.isComplete} onClick={() => onPreview(file)}>Preview</button>
+            )}
+            <button type="button" onClick={() => setMode('rename')}>Rename</button>
+            <button type="button" onClick={() => setMode('move')}>Move</button>
+            <button type="button" className="danger" onClick={() => setMode('confirm-delete')}>Delete</button>
+          </div>
+        )}
+        {busy && <span className="hint" role="status">{busy}…</span>}
+        {problem && <p className="error" role="alert">{problem}</p>}
+      </div>
+    </li>
+  );
+}
