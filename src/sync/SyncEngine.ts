@@ -41,6 +41,9 @@ function runnable(peer: EnginePeer): boolean {
   return !peer.config.isPaused && !(peer.config.needsLogin && !peer.credentials);
 }
 
+/** Quiet time before pending changes are recounted. */
+const REFRESH_DELAY_MS = 150;
+
 interface RunningPeer {
   peer: EnginePeer;
   fingerprint: string;
@@ -63,6 +66,7 @@ export class SyncEngine {
   private localChanges?: PouchDB.Core.Changes<object>;
   private isRefreshing = false;
   private isRefreshQueued = false;
+  private refreshTimer?: ReturnType<typeof setTimeout>;
   private isStopped = false;
 
   constructor(private readonly deps: SyncEngineDeps) {}
@@ -113,6 +117,7 @@ export class SyncEngine {
   /** Stops everything. Best-effort: each peer is cancelled on its own. */
   stop(): void {
     this.isStopped = true;
+    clearTimeout(this.refreshTimer);
     this.localChanges?.cancel();
     for (const [id, run] of this.running) this.stopPeer(id, run, true);
   }
@@ -174,13 +179,25 @@ export class SyncEngine {
 
   /**
    * Recounts, per peer, the local changes past its push checkpoint, and which
-   * documents no peer has. Coalesces bursts: at most one count runs at a time.
+   * documents no peer has. Coalesces bursts: at most one count runs at a
+   * time, and it starts only after a short pause, because a pull of
+   * thousands of documents fires a change event for each and every count
+   * reads the changes feed (measured: recounting on every event made the
+   * engine slower than plain PouchDB on a 10,000-document pull).
    */
   private refreshPending(): void {
-    if (this.isRefreshing) {
-      this.isRefreshQueued = true;
+    if (this.isRefreshing || this.refreshTimer) {
+      this.isRefreshQueued = this.isRefreshing;
       return;
     }
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.runRefresh();
+    }, REFRESH_DELAY_MS);
+  }
+
+  private runRefresh(): void {
+    if (this.isStopped) return;
     this.isRefreshing = true;
     this.countPending()
       .catch((err: unknown) => this.deps.logger.warn('counting pending changes failed', String(err)))
