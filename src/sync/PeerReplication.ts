@@ -1,5 +1,5 @@
 import { classifyError, describeError, isTerminal, type SyncErrorReason } from './errors';
-import { fastReplicate } from './fastReplicate';
+import { fastReplicate, type FastReplicateOptions, type FastResult } from './fastReplicate';
 import type { Logger } from './logger';
 import { PeerState, combineStates, type PeerStatus } from './peerStatus';
 
@@ -91,42 +91,47 @@ export class PeerReplication {
   }
 
   /**
-   * The initial or after-an-absence catch-up. Pull first, remembering what
-   * came from the peer, so that the push that follows need not ask the peer
-   * about its own documents.
+   * The initial or after-an-absence catch-up: pull, push, then step over the
+   * echo of what was pushed. Each direction remembers what it moved, so that
+   * the other need not ask the peer (or this device) about those revisions.
    * @remarks Never throws: any failure (the peer away, a refused document, a
    * document with attachments) leaves the rest to the live replications,
    * which retry with backoff, classify the error and detect stuck batches as
    * before. Progress up to the last checkpoint is kept either way.
    */
   private async catchUp(): Promise<void> {
-    const { localDb, remoteDb, logger } = this.deps;
     const fromPeer = new Set<string>();
-    const common = {
-      isCancelled: () => this.isCancelled,
-      onDenied: (err: unknown) => logger.warn('catch-up: peer refused a document', describeError(err)),
-    };
+    const toPeer = new Set<string>();
     try {
-      const pulled = await fastReplicate({
-        ...common,
-        source: remoteDb,
-        target: localDb,
-        written: fromPeer,
-        onBatch: () => this.set('pull', PeerState.active),
-      });
+      const pulled = await this.fast('pull', { written: fromPeer });
       if (!pulled.completed) return;
-      const pushed = await fastReplicate({
-        ...common,
-        source: localDb,
-        target: remoteDb,
+      const pushed = await this.fast('push', {
         knownOnTarget: fromPeer,
-        onBatch: () => this.set('push', PeerState.active),
-        onCheckpoint: (seq) => this.deps.onPushed(seq),
+        written: toPeer,
+        // A device that was empty and got everything from this peer has nothing to push back.
+        ...(pulled.onlyFromSource !== undefined ? { coveredUpTo: pulled.onlyFromSource } : {}),
       });
-      logger.debug('caught up', `pulled ${pulled.docsWritten}, pushed ${pushed.docsWritten}`);
+      // What was pushed is now in the peer's changes feed: pass over it here in
+      // large batches rather than leave the live pull to ask about it 100 at a time.
+      if (pushed.completed && pushed.docsWritten > 0) await this.fast('pull', { knownOnTarget: toPeer });
+      this.deps.logger.debug('caught up', `pulled ${pulled.docsWritten}, pushed ${pushed.docsWritten}`);
     } catch (err) {
-      if (!this.isCancelled) logger.info('catch-up stopped; live replication takes over', describeError(err));
+      if (!this.isCancelled) this.deps.logger.info('catch-up stopped; live replication takes over', describeError(err));
     }
+  }
+
+  /** One fast, one-shot replication in `dir`, reporting progress like the live one. */
+  private fast(dir: Direction, options: Partial<FastReplicateOptions>): Promise<FastResult> {
+    const { localDb, remoteDb, logger } = this.deps;
+    return fastReplicate({
+      source: dir === 'pull' ? remoteDb : localDb,
+      target: dir === 'pull' ? localDb : remoteDb,
+      isCancelled: () => this.isCancelled,
+      onDenied: (err) => logger.warn(`${dir} catch-up: a document was refused`, describeError(err)),
+      onBatch: () => this.set(dir, PeerState.active),
+      ...(dir === 'push' ? { onCheckpoint: (seq: string | number) => this.deps.onPushed(seq) } : {}),
+      ...options,
+    });
   }
 
   private startDirection(dir: Direction): void {
@@ -141,7 +146,8 @@ export class PeerReplication {
       dir === 'push' ? localDb.replicate.to(remoteDb, options) : localDb.replicate.from(remoteDb, options);
     const d = this.dirs[dir];
     d.replication = replication;
-    d.state = PeerState.connecting;
+    // After a catch-up that moved changes, stay "active" until PouchDB says it caught up too.
+    if (d.state !== PeerState.active) d.state = PeerState.connecting;
     void replication
       .on('active', () => this.set(dir, PeerState.active))
       .on('paused', (err) => this.onPaused(dir, err))

@@ -1,3 +1,5 @@
+import { fillAttachments, withinBudget } from './fastAttachments';
+import { writeWhileFetching } from './fastPipeline';
 import { newSessionId, readCheckpoint, replicationId, writeCheckpoint, type Seq } from './fastCheckpoint';
 
 /**
@@ -33,6 +35,12 @@ export interface FastReplicateOptions {
   knownOnTarget?: ReadonlySet<string>;
   /** Receives every revision written to the target. */
   written?: Set<string>;
+  /**
+   * A numeric source seq up to which every document is known to be on the
+   * target (see {@link FastResult.onlyFromSource}): the run starts there if
+   * its checkpoint is behind.
+   */
+  coveredUpTo?: number;
 }
 
 /** How far a {@link fastReplicate} run has come. */
@@ -49,12 +57,27 @@ export interface FastProgress {
 export interface FastResult extends FastProgress {
   /** False when cancelled before reaching the end of the source's changes. */
   completed: boolean;
+  /**
+   * Set when the target was empty at the start and every revision it holds
+   * now came from the source in this run: the target's update_seq then. A
+   * replication back from this target to the source may start from there.
+   * @remarks Proven, not assumed: after each write the target's update_seq
+   * must have moved by exactly the number of revisions written (each new
+   * revision takes one seq, a revision already there takes none). A write
+   * by anyone else in between shows up as a surplus, or is one of these very
+   * revisions written a moment earlier (then it is from the source too);
+   * revisions written in an earlier batch are never sent again. Any
+   * mismatch, refused document or numbering other than integers drops it.
+   */
+  onlyFromSource?: number;
 }
+
+type Doc = PouchDB.Core.PutDocument<object>;
 
 interface Batch {
   changes: number;
   lastSeq: Seq;
-  docs: PouchDB.Core.PutDocument<object>[];
+  docs: Doc[];
   isLast: boolean;
 }
 
@@ -62,11 +85,14 @@ interface Run extends Required<Pick<FastReplicateOptions, 'batchSize' | 'checkpo
   options: FastReplicateOptions;
   skipDiff: boolean;
   stopped: boolean;
+  written: Set<string>;
+  /** The target's update_seq while every revision in it is from this run; see FastResult.onlyFromSource. */
+  onlyOurs?: number;
 }
 
 type Wanted = Array<{ id: string; rev: string }>;
 
-/** Raised for what the fast path leaves to PouchDB's replicator (attachments, unreadable revisions). */
+/** Raised for what the fast path leaves to PouchDB's replicator (a revision it cannot read). */
 export class FastPathUnsupported extends Error {
   override readonly name = 'FastPathUnsupported';
 }
@@ -74,24 +100,29 @@ export class FastPathUnsupported extends Error {
 /** The key of one revision in {@link FastReplicateOptions.knownOnTarget}. */
 export const revKey = (id: string, rev: string): string => `${id}\n${rev}`;
 
+const isRemote = (db: PouchDB.Database) => /^https?$/.test((db as { adapter?: string }).adapter ?? '');
+
 /**
  * True when the database has never had a document written: then nothing the
- * source has can be there, and revs_diff can be skipped. CouchDB 2+ reports
- * `update_seq` as "0-…" then. Guessing wrong costs only transfer: writing a
- * revision the target already has, with new_edits:false, changes nothing.
+ * source has can be there, and revs_diff can be skipped. Guessing wrong costs
+ * only transfer: writing a revision the target already has, with
+ * new_edits:false, changes nothing.
+ * @remarks A remote is asked for its first change (deletions count, `_local`
+ * checkpoints do not) rather than for info(), which hardenRemote.ts may
+ * answer with a placeholder.
  */
 async function isPristine(db: PouchDB.Database): Promise<boolean> {
+  if (isRemote(db)) return (await db.changes({ since: 0, limit: 1, batch_size: 1 })).results.length === 0;
   const info = await db.info();
-  return info.doc_count === 0 && Number.parseInt(String(info.update_seq), 10) === 0;
+  return info.doc_count === 0 && info.update_seq === 0;
 }
-
-const isRemote = (db: PouchDB.Database) => /^https?$/.test((db as { adapter?: string }).adapter ?? '');
 
 async function missingRevs(run: Run, results: PouchDB.Core.ChangesResponseChange<object>[]): Promise<Wanted> {
   const known = run.options.knownOnTarget;
+  const isKnown = (key: string) => run.written.has(key) || !!known?.has(key);
   const asked: Record<string, string[]> = {};
   for (const change of results) {
-    const revs = change.changes.map((c) => c.rev).filter((rev) => !known?.has(revKey(change.id, rev)));
+    const revs = change.changes.map((c) => c.rev).filter((rev) => !isKnown(revKey(change.id, rev)));
     if (revs.length) asked[change.id] = revs;
   }
   if (run.skipDiff) return Object.entries(asked).flatMap(([id, revs]) => revs.map((rev) => ({ id, rev })));
@@ -100,23 +131,22 @@ async function missingRevs(run: Run, results: PouchDB.Core.ChangesResponseChange
   return Object.entries(diff).flatMap(([id, d]) => (d.missing ?? []).map((rev) => ({ id, rev })));
 }
 
-/** Reads the wanted revisions with their histories: one `_bulk_get` for a remote source. */
-async function fetchDocs(run: Run, wanted: Wanted): Promise<Batch['docs']> {
-  if (wanted.length === 0) return [];
+/** Reads the wanted revisions with their histories (attachments as stubs): one `_bulk_get` for a remote source. */
+async function fetchDocs(run: Run, wanted: Wanted): Promise<Map<string, Doc[]>> {
+  const byId = new Map<string, Doc[]>();
+  if (wanted.length === 0) return byId;
   const { source } = run.options;
   const results = isRemote(source)
     ? (await source.bulkGet({ docs: wanted, revs: true, latest: true } as PouchDB.Core.BulkGetOptions)).results
     : await readLocal(source, wanted);
-  const docs: Batch['docs'] = [];
   for (const result of results) {
     for (const item of result.docs) {
+      // Gone meanwhile (compacted, purged): PouchDB's replicator retries such a batch; so will it.
       if (!('ok' in item)) throw new FastPathUnsupported(`cannot read ${result.id}`);
-      // Attachment bodies need extra requests; PouchDB's replicator knows how.
-      if ('_attachments' in item.ok) throw new FastPathUnsupported(`${result.id} has attachments`);
-      docs.push(item.ok);
+      byId.set(result.id, [...(byId.get(result.id) ?? []), item.ok]);
     }
   }
-  return docs;
+  return byId;
 }
 
 /**
@@ -130,37 +160,53 @@ function readLocal(db: PouchDB.Database, wanted: Wanted): Promise<PouchDB.Core.B
   return Promise.all(
     [...byId].map(async ([id, revs]) => {
       const docs = await db.get(id, { revs: true, open_revs: revs, latest: true } as PouchDB.Core.GetOpenRevisions);
-      return { id, docs: docs };
+      return { id, docs };
     }),
   );
 }
 
+/** The first batches are small, so that writing starts early and overlaps the next fetch. */
+const FIRST_BATCH = 100;
+/** How many batches' worth of changes a page may hold while nothing needs fetching. */
+const ECHO_PAGES = 5;
+
 async function* fetchBatches(run: Run, since: Seq): AsyncGenerator<Batch> {
   const { source } = run.options;
+  let limit = Math.min(FIRST_BATCH, run.batchSize);
   for (let from = since; !run.stopped && !run.isCancelled(); ) {
     const page = await source.changes({
       since: from,
-      limit: run.batchSize,
+      limit,
       // Without it the HTTP adapter splits the page into requests of 25.
-      batch_size: run.batchSize,
+      batch_size: limit,
       style: 'all_docs',
       return_docs: true,
     });
     const last = page.results[page.results.length - 1];
     if (!last) return;
-    const docs = await fetchDocs(run, await missingRevs(run, page.results));
+    const fetched = await fetchDocs(run, await missingRevs(run, page.results));
+    // Cut the page where its attachments would exceed the budget; the rest comes next.
+    const { kept, docs } = withinBudget(page.results, fetched);
+    const lastKept = page.results[kept - 1] ?? last;
     // A short page is the end for now; the live replication picks up what comes later.
-    const isLast = page.results.length < run.batchSize;
-    yield { changes: page.results.length, lastSeq: last.seq, docs, isLast };
+    const isLast = kept === page.results.length && page.results.length < limit;
+    yield { changes: kept, lastSeq: lastKept.seq, docs: await fillAttachments(source, docs), isLast };
     if (isLast) return;
-    from = last.seq;
+    from = lastKept.seq;
+    // Pages with nothing to fetch (changes the target has, e.g. the echo of a push) cost
+    // the source little per change: read more of them per request.
+    limit = Math.min(limit * 2, docs.length === 0 ? run.batchSize * ECHO_PAGES : run.batchSize);
   }
 }
 
-async function writeBatch(run: Run, batch: Batch): Promise<void> {
-  if (batch.docs.length === 0) return;
-  const { target, onDenied, written } = run.options;
-  const results = await target.bulkDocs(batch.docs, { new_edits: false });
+/** Writes a batch; resolves with the number of revisions sent. */
+async function writeBatch(run: Run, batch: Batch): Promise<number> {
+  // A revision that came in an earlier batch (its document changed again
+  // meanwhile) is not sent twice: that also keeps the onlyOurs count exact.
+  const docs = batch.docs.filter((doc) => !run.written.has(revKey(String(doc._id), String(doc._rev))));
+  if (docs.length === 0) return 0;
+  const { target, onDenied } = run.options;
+  const results = await target.bulkDocs(docs, { new_edits: false });
   for (const result of results) {
     if (!('error' in result) || !result.error) continue;
     const name = String((result as { name?: string }).name ?? (result as { error?: unknown }).error).toLowerCase();
@@ -169,8 +215,39 @@ async function writeBatch(run: Run, batch: Batch): Promise<void> {
       throw Object.assign(new Error(`the target refused ${result.id ?? 'a document'}`), result);
     }
     onDenied?.(result);
+    run.onlyOurs = undefined;
   }
-  if (written) for (const doc of batch.docs) written.add(revKey(String(doc._id), String(doc._rev)));
+  for (const doc of docs) run.written.add(revKey(String(doc._id), String(doc._rev)));
+  if (run.onlyOurs !== undefined) {
+    const seq = (await target.info()).update_seq;
+    run.onlyOurs = typeof seq === 'number' && seq === run.onlyOurs + docs.length ? seq : undefined;
+  }
+  return docs.length;
+}
+
+/** Works out where a run starts and what it may skip. */
+async function prepare(options: FastReplicateOptions): Promise<{ run: Run; id: string; from: { checkpoint: Seq; seq: Seq } }> {
+  const { source, target } = options;
+  const run: Run = {
+    options,
+    batchSize: options.batchSize ?? 1000,
+    checkpointEvery: options.checkpointEvery ?? 10,
+    isCancelled: options.isCancelled ?? (() => false),
+    skipDiff: false,
+    stopped: false,
+    written: options.written ?? new Set(),
+  };
+  const id = await replicationId(source, target);
+  const checkpoint = await readCheckpoint(source, target, id);
+  // Only a fresh replication can find its target empty.
+  run.skipDiff = checkpoint === 0 && (await isPristine(target));
+  // Counting seqs needs integer seqs, which only local databases promise.
+  run.onlyOurs = run.skipDiff && !isRemote(target) ? 0 : undefined;
+  const covered = options.coveredUpTo;
+  // Number(opaque CouchDB seq) is NaN, and NaN >= covered is false: then start at `covered`,
+  // which the caller only passes for a local source, whose seqs are numbers.
+  const seq = covered !== undefined && !(Number(checkpoint) >= covered) ? covered : checkpoint;
+  return { run, id, from: { checkpoint, seq } };
 }
 
 /**
@@ -181,24 +258,10 @@ async function writeBatch(run: Run, batch: Batch): Promise<void> {
  */
 export async function fastReplicate(options: FastReplicateOptions): Promise<FastResult> {
   const { source, target } = options;
-  const run: Run = {
-    options,
-    batchSize: options.batchSize ?? 1000,
-    checkpointEvery: options.checkpointEvery ?? 10,
-    isCancelled: options.isCancelled ?? (() => false),
-    skipDiff: false,
-    stopped: false,
-  };
-  // Only a local target is trusted to be empty: a remote's info() may be a
-  // placeholder (hardenRemote.ts), and a wrong guess would resend everything.
-  const [id, pristine] = await Promise.all([
-    replicationId(source, target),
-    isRemote(target) ? false : isPristine(target),
-  ]);
-  run.skipDiff = pristine;
-  const progress: FastProgress = { changesRead: 0, docsWritten: 0, lastSeq: await readCheckpoint(source, target, id) };
+  const { run, id, from } = await prepare(options);
+  let checkpointed = from.checkpoint;
+  const progress: FastProgress = { changesRead: 0, docsWritten: 0, lastSeq: from.seq };
   const session = newSessionId();
-  let checkpointed = progress.lastSeq;
   let batches = 0;
   const checkpoint = async () => {
     if (progress.lastSeq === checkpointed || run.isCancelled()) return;
@@ -206,44 +269,17 @@ export async function fastReplicate(options: FastReplicateOptions): Promise<Fast
     checkpointed = progress.lastSeq;
     options.onCheckpoint?.(checkpointed);
   };
-  const completed = await pipeline(run, fetchBatches(run, progress.lastSeq), async (batch) => {
-    await writeBatch(run, batch);
+  const completed = await writeWhileFetching(fetchBatches(run, progress.lastSeq), run.isCancelled, async (batch) => {
+    progress.docsWritten += await writeBatch(run, batch);
     progress.changesRead += batch.changes;
-    progress.docsWritten += batch.docs.length;
     progress.lastSeq = batch.lastSeq;
     options.onBatch?.({ ...progress });
     batches += 1;
     if (batches % run.checkpointEvery === 0) await checkpoint();
+    return !batch.isLast;
+  }).finally(() => {
+    run.stopped = true;
   });
   await checkpoint();
-  return { ...progress, completed };
-}
-
-/**
- * Writes batches while the next ones are being fetched (two ahead), so the
- * source's requests overlap the target's writes.
- * @returns false when cancelled.
- */
-async function pipeline(run: Run, batches: AsyncGenerator<Batch>, write: (batch: Batch) => Promise<void>): Promise<boolean> {
-  const ahead: Array<Promise<IteratorResult<Batch>>> = [];
-  const fill = () => {
-    while (ahead.length < 2) {
-      const next = batches.next();
-      // Rejections are seen when awaited below; this only keeps an abandoned one quiet.
-      next.catch(() => undefined);
-      ahead.push(next);
-    }
-  };
-  try {
-    for (;;) {
-      fill();
-      const next = await ahead.shift();
-      if (!next || next.done) return !run.isCancelled();
-      if (run.isCancelled()) return false;
-      await write(next.value);
-      if (next.value.isLast) return true;
-    }
-  } finally {
-    run.stopped = true;
-  }
+  return { ...progress, completed, ...(completed && run.onlyOurs !== undefined ? { onlyFromSource: run.onlyOurs } : {}) };
 }

@@ -1,0 +1,192 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [-- --reps N] [-- --before] [-- --incognito]
+//
+// Measures p2pcloud's sync engine against plain PouchDB replication with
+// default options, side by side in one run, on the same documents and
+// machine: headless Chromium (IndexedDB through pouchdb-browser) against a
+// CouchDB-protocol peer on loopback started here (scripts/lib/peerServer.mjs,
+// in memory, members authentication). Prints medians with min and max and
+// writes every raw figure to tests/bench/out/. A measurement: no thresholds.
+//
+//   --quick      pulls of 1k and 10k, pushes of 1k, the engine only (under 3 minutes)
+//   --reps N     repetitions of each measurement (default 3, at least 3)
+//   --before     also run the engine without its fast catch-up (as it was before)
+//   --incognito  an in-memory browser profile instead of one on disk
+//   --sizes a,b  document counts for pull and push (while developing)
+//   --only x,y   some of pull, push, live (while developing)
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startStaticServer } from './lib/staticServer.mjs';
+import { buildBenchPage } from './bench/build.mjs';
+import { startBenchPeer } from './bench/peer.mjs';
+import { report } from './bench/report.mjs';
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const quick = flag('--quick');
+const valueOf = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const sizesArg = valueOf('--sizes')?.split(',').map(Number);
+const only = valueOf('--only')?.split(',') ?? ['pull', 'push', 'live'];
+const options = {
+  quick,
+  reps: Math.max(3, Number(valueOf('--reps')) || 3),
+  sizes: sizesArg ?? (quick ? [1000, 10_000] : [1000, 10_000, 50_000]),
+  // --quick keeps under 3 minutes on 2 shared cores: pushes at 1k only, and
+  // p2pcloud's replication without the engine only in full runs.
+  pushSizes: sizesArg ?? (quick ? [1000] : [10_000, 50_000]),
+  liveSamples: quick ? 10 : 50,
+  before: flag('--before'),
+  profile: flag('--incognito') ? 'in-memory (incognito)' : 'on disk (persistent)',
+};
+
+const CHROMIUM = {
+  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+const outDir = resolve('tests/bench/out');
+const started = Date.now();
+const log = (line) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+/** A measurement that has not finished after this long is reported as hung, not waited for. */
+const MEASUREMENT_TIMEOUT_MS = 15 * 60_000;
+
+/** Runs `window.bench[name](...args)` in a freshly loaded page (a clean heap each time). */
+async function inPage(context, origin, name, args) {
+  const page = await context.newPage();
+  let timer;
+  try {
+    await page.goto(`${origin}/index.html`);
+    await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
+    const hung = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${name} did not finish in ${MEASUREMENT_TIMEOUT_MS / 60_000} min`)), MEASUREMENT_TIMEOUT_MS);
+    });
+    return await Promise.race([page.evaluate(([fn, fnArgs]) => window.bench[fn](...fnArgs), [name, args]), hung]);
+  } finally {
+    clearTimeout(timer);
+    await page.close();
+  }
+}
+
+// p2pcloud is measured twice: the whole engine (SyncEngine, as the app runs
+// it, with its pending counts) and its replication alone (PeerReplication).
+const PULL = [
+  { key: 'pouchdb', fn: 'pullPouch', args: (t, n) => [t, n] },
+  { key: 'p2pcloud', fn: 'pullEngine', args: (t, n) => [t, n] },
+  { key: 'replication', fn: 'pullReplication', args: (t, n) => [t, n, true], full: true },
+  { key: 'bulkDocs', fn: 'bulkDocs', args: (_t, n) => [n, 1000] },
+].filter((m) => !(quick && m.full));
+const PUSH = [
+  { key: 'pouchdb', fn: 'pushPouch', args: (t, n) => [t, n] },
+  { key: 'p2pcloud', fn: 'pushEngine', args: (t, n) => [t, n] },
+  { key: 'replication', fn: 'pushReplication', args: (t, n) => [t, n, true], full: true },
+].filter((m) => !(quick && m.full));
+if (options.before) {
+  PULL.push({ key: 'before', fn: 'pullReplication', args: (t, n) => [t, n, false] });
+  PUSH.push({ key: 'before', fn: 'pushReplication', args: (t, n) => [t, n, false] });
+}
+
+async function pulls(run, peer, results) {
+  for (const n of options.sizes) {
+    const db = `pull-${n}`;
+    await peer.create(db);
+    await peer.seed(db, n);
+    log(`pull ${n}: peer seeded`);
+    // Methods interleaved per repetition, so that load from elsewhere spreads over all of them.
+    for (let rep = 0; rep < options.reps; rep += 1) {
+      for (const m of PULL) {
+        const r = await run(m.fn, m.args(peer.target(db), n));
+        if (r.docs !== n) throw new Error(`pull ${n} ${m.key}: ${r.docs} documents arrived`);
+        results.push({ scenario: 'pull', size: n, method: m.key, rep, ms: r.ms });
+        log(`pull ${n} ${m.key} #${rep + 1}: ${Math.round(r.ms)} ms`);
+      }
+    }
+    await peer.remove(db);
+  }
+}
+
+async function pushes(run, peer, results) {
+  for (const n of options.pushSizes) {
+    for (let rep = 0; rep < options.reps; rep += 1) {
+      for (const m of PUSH) {
+        const db = `push-${n}-${rep}-${m.key}`;
+        await peer.create(db);
+        const r = await run(m.fn, m.args(peer.target(db), n));
+        const arrived = await peer.count(db);
+        if (arrived !== n) throw new Error(`push ${n} ${m.key}: ${arrived} documents arrived`);
+        results.push({ scenario: 'push', size: n, method: m.key, rep, ms: r.ms });
+        log(`push ${n} ${m.key} #${rep + 1}: ${Math.round(r.ms)} ms`);
+        await peer.remove(db);
+      }
+    }
+  }
+}
+
+async function live(run, peer, results) {
+  for (const [key, fn] of [['pouchdb', 'livePouch'], ['p2pcloud', 'liveEngine']]) {
+    const db = `live-${key}`;
+    await peer.create(db);
+    const latencies = await run(fn, [peer.target(db), options.liveSamples]);
+    latencies.forEach((ms, i) => results.push({ scenario: 'live', size: 1, method: key, rep: i, ms }));
+    log(`live ${key}: ${latencies.length} samples`);
+    await peer.remove(db);
+  }
+}
+
+async function main() {
+  await mkdir(outDir, { recursive: true });
+  const pageDir = join(outDir, 'page');
+  await buildBenchPage(pageDir);
+  log(`page built; options ${JSON.stringify(options)}`);
+  const site = await startStaticServer({ root: pageDir });
+  const peer = await startBenchPeer();
+  const profileDir = await mkdtemp(join(outDir, 'profile-'));
+  const context = flag('--incognito')
+    ? await (await chromium.launch(CHROMIUM)).newContext()
+    : await chromium.launchPersistentContext(profileDir, CHROMIUM);
+  const results = [];
+  try {
+    const run = (name, args) => inPage(context, site.origin, name, args);
+    const userAgent = await run('userAgent', []);
+    if (only.includes('pull')) await pulls(run, peer, results);
+    if (only.includes('push')) await pushes(run, peer, results);
+    if (only.includes('live')) await live(run, peer, results);
+    const machine = {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      browser: userAgent,
+      loadAverage: os.loadavg(),
+    };
+    const date = new Date().toISOString();
+    const text = report({ date, machine, options, results });
+    console.log(`\n${text}`);
+    const stamp = date.replace(/[:.]/g, '-');
+    const raw = JSON.stringify({ date, machine, options, results }, null, 1);
+    await writeFile(join(outDir, `bench-${options.quick ? 'quick-' : ''}${stamp}.json`), raw);
+    await writeFile(join(outDir, `latest${options.quick ? '-quick' : ''}.md`), `${text}\n`);
+    log(`raw figures in tests/bench/out/bench-${options.quick ? 'quick-' : ''}${stamp}.json`);
+  } finally {
+    await context.browser()?.close();
+    await context.close();
+    await Promise.all([peer.close(), site.close()]);
+    await rm(profileDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

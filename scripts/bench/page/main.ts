@@ -1,0 +1,259 @@
+// The bench page: runs one measurement per call, in the browser, on IndexedDB
+// through pouchdb-browser (the app's adapter), and returns timings to
+// scripts/bench.mjs through window.bench. Times are taken here, with
+// performance.now(), around the work itself; setting up (filling a local
+// database before a push) is outside the timed part.
+import PouchDB from 'pouchdb-browser';
+import type { PeerId } from '../../../src/domain/ids';
+import type { PeerCredentials } from '../../../src/domain/peer';
+import { hardenRemote } from '../../../src/sync/hardenRemote';
+import { silentLogger } from '../../../src/sync/logger';
+import { PeerReplication } from '../../../src/sync/PeerReplication';
+import { SyncEngine, type PushProgressStore } from '../../../src/sync/SyncEngine';
+import { benchDocs } from '../docs.mjs';
+
+/** A peer database and the member credentials to reach it. */
+export interface Target {
+  url: string;
+  username: string;
+  password: string;
+}
+
+/** One measurement. */
+export interface Timing {
+  ms: number;
+  docs: number;
+}
+
+let dbCount = 0;
+
+function freshLocal(): PouchDB.Database {
+  dbCount += 1;
+  return new PouchDB(`bench-${Date.now()}-${dbCount}`, { auto_compaction: false });
+}
+
+function openRemote(url: string, credentials?: PeerCredentials): PouchDB.Database {
+  return new PouchDB(url, { skip_setup: true, ...(credentials ? { auth: credentials } : {}) });
+}
+
+const remoteOf = (t: Target) => openRemote(t.url, { username: t.username, password: t.password });
+
+async function timed(local: PouchDB.Database, work: () => Promise<unknown>): Promise<Timing> {
+  const start = performance.now();
+  await work();
+  const ms = performance.now() - start;
+  const docs = (await local.info()).doc_count;
+  await local.destroy();
+  return { ms, docs };
+}
+
+/** Resolves once `check` holds, checking when `subscribe` reports a change and every 100 ms. */
+async function until(check: () => Promise<boolean>, subscribe?: (listener: () => void) => () => void): Promise<void> {
+  let wake = () => undefined as void;
+  const unsubscribe = subscribe?.(() => wake());
+  try {
+    while (!(await check())) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        setTimeout(resolve, 100);
+      });
+    }
+  } finally {
+    unsubscribe?.();
+  }
+}
+
+function memoryProgress(): PushProgressStore {
+  const map = new Map<PeerId, string | number>();
+  return {
+    get: (id) => Promise.resolve(map.get(id)),
+    set: (id, seq) => {
+      map.set(id, seq);
+      return Promise.resolve();
+    },
+  };
+}
+
+/**
+ * Starts p2pcloud's SyncEngine with one peer; resolves once it reports up to
+ * date and `done` holds, with a function that stops it.
+ */
+async function startEngine(local: PouchDB.Database, t: Target, done: () => Promise<boolean>): Promise<() => void> {
+  const engine = new SyncEngine({ localDb: local, openRemote, progress: memoryProgress(), logger: silentLogger });
+  engine.start();
+  const id = `peer:${t.url}` as PeerId;
+  const isUpToDate = () => engine.getSnapshot().peers[id]?.state === 'upToDate';
+  await engine.setPeers([
+    {
+      config: { id, url: t.url, isPaused: false, addedAt: new Date().toISOString() },
+      credentials: { username: t.username, password: t.password },
+    },
+  ]);
+  await until(async () => isUpToDate() && (await done()), engine.subscribe);
+  return () => engine.stop();
+}
+
+/**
+ * p2pcloud's replication with one peer (PeerReplication) without the engine
+ * around it (no pending counts); with `fast` false, as it was before the
+ * fast catch-up. Resolves once it reports up to date and `done` holds.
+ */
+async function runReplication(local: PouchDB.Database, t: Target, fast: boolean, done: () => Promise<boolean>): Promise<void> {
+  let wake = () => undefined as void;
+  const rep = new PeerReplication({
+    localDb: local,
+    remoteDb: hardenRemote(remoteOf(t), () => undefined),
+    backOff: () => 1000,
+    logger: silentLogger,
+    fastCatchUp: fast,
+    onUpdate: () => wake(),
+    onPushed: () => undefined,
+  });
+  rep.start();
+  await until(async () => rep.status().state === 'upToDate' && (await done()), (listener) => {
+    wake = listener;
+    return () => (wake = () => undefined);
+  });
+  rep.cancel();
+}
+
+const runEngine = async (local: PouchDB.Database, t: Target, done: () => Promise<boolean>) =>
+  (await startEngine(local, t, done))();
+
+/**
+ * Writes `samples` documents on the peer, one at a time, and measures for
+ * each how long until the local changes feed sees it (from the write request).
+ */
+async function propagation(local: PouchDB.Database, t: Target, samples: number): Promise<number[]> {
+  const remote = remoteOf(t);
+  const arrivals = new Map<string, (at: number) => void>();
+  const feed = local.changes({ live: true, since: 'now' }).on('change', (c) => arrivals.get(c.id)?.(performance.now()));
+  const latencies: number[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    const id = `note:live-${Date.now()}-${i}`;
+    const arrived = new Promise<number>((resolve) => arrivals.set(id, resolve));
+    const start = performance.now();
+    await remote.put({ _id: id, type: 'note', title: `live ${i}`, body: 'x'.repeat(400) });
+    latencies.push((await arrived) - start);
+    // Let the replications settle back into listening, as between real edits.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  feed.cancel();
+  return latencies;
+}
+
+async function fill(local: PouchDB.Database, n: number, batch = 2000): Promise<void> {
+  for (let from = 0; from < n; from += batch) {
+    await local.bulkDocs(benchDocs(from, Math.min(n, from + batch)), { new_edits: false });
+  }
+}
+
+const hasAll = (db: PouchDB.Database, n: number) => async () => (await db.info()).doc_count >= n;
+
+const bench = {
+  userAgent: () => Promise.resolve(navigator.userAgent),
+  pullPouch: (t: Target) => {
+    const local = freshLocal();
+    return timed(local, () => local.replicate.from(remoteOf(t)));
+  },
+  pullEngine: (t: Target, n: number) => {
+    const local = freshLocal();
+    return timed(local, () => runEngine(local, t, hasAll(local, n)));
+  },
+  pullReplication: (t: Target, n: number, fast: boolean) => {
+    const local = freshLocal();
+    return timed(local, () => runReplication(local, t, fast, hasAll(local, n)));
+  },
+  bulkDocs: (n: number, batch: number) => {
+    const local = freshLocal();
+    // Generated before the clock starts: the ceiling is the storage alone.
+    const batches = Array.from({ length: Math.ceil(n / batch) }, (_, k) => benchDocs(k * batch, Math.min(n, (k + 1) * batch)));
+    return timed(local, async () => {
+      for (const docs of batches) await local.bulkDocs(docs, { new_edits: false });
+    });
+  },
+  pushPouch: async (t: Target, n: number) => {
+    const local = freshLocal();
+    await fill(local, n);
+    return timed(local, () => local.replicate.to(remoteOf(t)));
+  },
+  pushEngine: async (t: Target, n: number) => {
+    const local = freshLocal();
+    await fill(local, n);
+    return timed(local, () => runEngine(local, t, hasAll(remoteOf(t), n)));
+  },
+  pushReplication: async (t: Target, n: number, fast: boolean) => {
+    const local = freshLocal();
+    await fill(local, n);
+    return timed(local, () => runReplication(local, t, fast, hasAll(remoteOf(t), n)));
+  },
+  liveEngine: async (t: Target, samples: number) => {
+    const local = freshLocal();
+    const stop = await startEngine(local, t, () => Promise.resolve(true));
+    const latencies = await propagation(local, t, samples);
+    stop();
+    await local.destroy();
+    return latencies;
+  },
+  livePouch: async (t: Target, samples: number) => {
+    const local = freshLocal();
+    const sync = local.sync(remoteOf(t), { live: true, retry: true });
+    await new Promise((resolve) => {
+      void sync.once('paused', resolve);
+    });
+    const latencies = await propagation(local, t, samples);
+    sync.cancel();
+    await local.destroy();
+    return latencies;
+  },
+};
+
+declare global {
+  interface Window {
+    bench: typeof bench;
+  }
+}
+
+window.bench = bench;
+document.body.dataset['ready'] = 'true';
+
+
+
+// TEMP diagnostics
+import { fastReplicate } from '../../../src/sync/fastReplicate';
+(window as unknown as Record<string, unknown>)['phases'] = async (t: Target, n: number, batchSize: number) => {
+  const local = freshLocal();
+  await fill(local, n);
+  const remote = remoteOf(t);
+  const out: Record<string, number> = {};
+  const wrap = (db: PouchDB.Database, label: string, m: 'get' | 'bulkDocs' | 'revsDiff' | 'changes') => {
+    const orig = (db[m] as (...a: unknown[]) => Promise<unknown>).bind(db);
+    let active = 0;
+    let since = 0;
+    (db as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => {
+      if (active++ === 0) since = performance.now();
+      const key = `${label}.${m}`;
+      out[`${key} calls`] = (out[`${key} calls`] ?? 0) + 1;
+      const done = () => {
+        if (--active === 0) out[`${key} busy`] = Math.round((out[`${key} busy`] ?? 0) + performance.now() - since);
+      };
+      const r = orig(...a);
+      r.then(done, done);
+      return r;
+    };
+  };
+  wrap(local, 'local', 'get');
+  wrap(local, 'local', 'changes');
+  wrap(remote, 'remote', 'bulkDocs');
+  wrap(remote, 'remote', 'revsDiff');
+  let st = performance.now();
+  const pushed = await fastReplicate({ source: local, target: remote, batchSize });
+  out['push'] = Math.round(performance.now() - st);
+  st = performance.now();
+  const known = new Set<string>();
+  await fastReplicate({ source: remote, target: local, knownOnTarget: known, batchSize });
+  out['echo (unknown revs -> revsDiff)'] = Math.round(performance.now() - st);
+  out['pushed'] = pushed.docsWritten;
+  await local.destroy();
+  return out;
+};
