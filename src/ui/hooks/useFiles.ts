@@ -1,49 +1,21 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useServices } from '../../app/ServicesContext';
 import { CHUNK_ID_PREFIX, FILE_ID_PREFIX, type AddProgress, type FileEntry } from '../../domain/file';
-import { watchChanges } from '../../storage/changes';
 import { FileError } from '../../storage/files';
+import { useLiveList } from './useLiveList';
+
+const isFileOrChunk = (docId: string) => docId.startsWith(FILE_ID_PREFIX) || docId.startsWith(CHUNK_ID_PREFIX);
 
 /**
  * Every file, newest first, with how much of each is on this device, kept
  * live as files and their chunks are written here or arrive from peers.
  */
 export function useFiles(): { files: FileEntry[]; isLoading: boolean; error?: Error } {
-  const { db, files: store } = useServices();
-  const [state, setState] = useState<{ files: FileEntry[]; isLoading: boolean; error?: Error }>({
-    files: [],
-    isLoading: true,
-  });
-  useEffect(() => {
-    let isCurrent = true;
-    let request = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const load = () => {
-      // Drop answers to requests that a newer one has replaced.
-      const id = ++request;
-      store
-        .list()
-        .then((files) => {
-          if (isCurrent && id === request) setState({ files, isLoading: false });
-        })
-        .catch((error: unknown) => {
-          if (isCurrent) setState((s) => ({ ...s, isLoading: false, error: error as Error }));
-        });
-    };
-    load();
-    const stop = watchChanges(db, (docId) => {
-      if (!docId.startsWith(FILE_ID_PREFIX) && !docId.startsWith(CHUNK_ID_PREFIX)) return;
-      // Chunks of a large file arrive one by one: reload once per burst, not per chunk.
-      clearTimeout(timer);
-      timer = setTimeout(load, 100);
-    });
-    return () => {
-      isCurrent = false;
-      clearTimeout(timer);
-      stop();
-    };
-  }, [db, store]);
-  return state;
+  const { files: store } = useServices();
+  const load = useCallback(() => store.list(), [store]);
+  // Chunks of a large file arrive one by one: reload once per burst, not per chunk.
+  const { items, isLoading, error } = useLiveList(load, isFileOrChunk, 100);
+  return { files: items, isLoading, ...(error ? { error } : {}) };
 }
 
 /** One file being added, as shown while it is hashed and written. */
