@@ -60,6 +60,8 @@ function liveTable(results) {
 export function report({ date, machine, options, results }) {
   const perDoc = (s, n) => (s ? `${Math.round((s.median * 1000) / n)} µs` : '–');
   const load = (machine['loadAverage'] ?? []).map((l) => l.toFixed(1)).join(' ');
+  const has = (scenario) => results.some((r) => r.scenario === scenario);
+  const section = (scenario, title, body) => (has(scenario) ? [title, '', body(), ''] : []);
   return [
     `### ${options['quick'] ? 'Quick run' : 'Full run'}, ${date}`,
     '',
@@ -70,20 +72,9 @@ export function report({ date, machine, options, results }) {
     '"p2pcloud engine" is SyncEngine as the app runs it, timed until it reports the peer "up to date" (both directions, ' +
       'pending counts included); "p2pcloud replication" is its PeerReplication alone. Speed-up = PouchDB / p2pcloud.',
     '',
-    '**Initial pull into an empty browser database**',
-    '',
-    scenarioTable(results, 'pull', 'PouchDB replicate.from'),
-    '',
-    '**Push of local notes to an empty peer**',
-    '',
-    scenarioTable(results, 'push', 'PouchDB replicate.to'),
-    '',
-    '**Growth: pull cost per document** (median time / docs)',
-    '',
-    scenarioTable(results, 'pull', 'PouchDB', perDoc),
-    '',
-    '**Live propagation**: a note written on the peer until the local changes feed has it',
-    '',
-    liveTable(results),
+    ...section('pull', '**Initial pull into an empty browser database**', () => scenarioTable(results, 'pull', 'PouchDB replicate.from')),
+    ...section('push', '**Push of local notes to an empty peer**', () => scenarioTable(results, 'push', 'PouchDB replicate.to')),
+    ...section('pull', '**Growth: pull cost per document** (median time / docs)', () => scenarioTable(results, 'pull', 'PouchDB', perDoc)),
+    ...section('live', '**Live propagation**: a note written on the peer until the local changes feed has it', () => liveTable(results)),
   ].join('\n');
 }

@@ -95,7 +95,7 @@ export class PeerReplication {
    * echo of what was pushed. Each direction remembers what it moved, so that
    * the other need not ask the peer (or this device) about those revisions.
    * @remarks Never throws: any failure (the peer away, a refused document, a
-   * document with attachments) leaves the rest to the live replications,
+   * revision gone meanwhile) leaves the rest to the live replications,
    * which retry with backoff, classify the error and detect stuck batches as
    * before. Progress up to the last checkpoint is kept either way.
    */
@@ -128,7 +128,14 @@ export class PeerReplication {
       target: dir === 'pull' ? localDb : remoteDb,
       isCancelled: () => this.isCancelled,
       onDenied: (err) => logger.warn(`${dir} catch-up: a document was refused`, describeError(err)),
-      onBatch: () => this.set(dir, PeerState.active),
+      onBatch: (progress) => {
+        this.set(dir, PeerState.active);
+        // The peer has every local change up to there: after a push batch, and
+        // during a pull into an empty device (see FastResult.onlyFromSource).
+        // Reported per batch, ahead of the checkpoint, so pending counts stay small.
+        const pushed = dir === 'push' ? progress.lastSeq : progress.onlyFromSource;
+        if (pushed !== undefined) this.deps.onPushed(pushed);
+      },
       ...(dir === 'push' ? { onCheckpoint: (seq: string | number) => this.deps.onPushed(seq) } : {}),
       ...options,
     });

@@ -51,6 +51,8 @@ export interface FastProgress {
   docsWritten: number;
   /** Source seq up to which everything is on the target. */
   lastSeq: Seq;
+  /** So far, as {@link FastResult.onlyFromSource}. */
+  onlyFromSource?: number;
 }
 
 /** What a finished (or cancelled) run did. */
@@ -273,6 +275,7 @@ export async function fastReplicate(options: FastReplicateOptions): Promise<Fast
     progress.docsWritten += await writeBatch(run, batch);
     progress.changesRead += batch.changes;
     progress.lastSeq = batch.lastSeq;
+    progress.onlyFromSource = run.onlyOurs;
     options.onBatch?.({ ...progress });
     batches += 1;
     if (batches % run.checkpointEvery === 0) await checkpoint();
@@ -281,5 +284,6 @@ export async function fastReplicate(options: FastReplicateOptions): Promise<Fast
     run.stopped = true;
   });
   await checkpoint();
-  return { ...progress, completed, ...(completed && run.onlyOurs !== undefined ? { onlyFromSource: run.onlyOurs } : {}) };
+  const { onlyFromSource, ...rest } = progress;
+  return { ...rest, completed, ...(completed && onlyFromSource !== undefined ? { onlyFromSource } : {}) };
 }

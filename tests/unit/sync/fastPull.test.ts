@@ -296,4 +296,18 @@ describe('PeerReplication with the fast catch-up', () => {
     await remote.put({ _id: 'note:later', body: 'written after the catch-up' });
     await waitFor('live pull', () => local.get('note:later').catch(() => null));
   });
+
+  it('tells the engine early that an empty device which pulled everything has nothing to push', async () => {
+    const server = await peer();
+    const remote = await remoteOf(server);
+    await remote.bulkDocs(Array.from({ length: 700 }, (_, i) => ({ _id: `note:${i}`, body: body(i) })));
+    const local = newLocalDb();
+    const pushed: Array<string | number> = [];
+    const rep = replication(local, remote, pushed);
+    rep.start();
+    await waitFor('up to date', () => rep.status().state === 'upToDate' && rep.status().lastSyncedAt);
+    // Reported batch by batch while pulling (100, 300, 700), not only at the end.
+    expect(pushed.slice(0, 3)).toEqual([100, 300, 700]);
+    expect(pushed.at(-1)).toBe((await local.info()).update_seq);
+  });
 });

@@ -10,7 +10,7 @@ import { hardenRemote } from '../../../src/sync/hardenRemote';
 import { silentLogger } from '../../../src/sync/logger';
 import { PeerReplication } from '../../../src/sync/PeerReplication';
 import { SyncEngine, type PushProgressStore } from '../../../src/sync/SyncEngine';
-import { benchDocs } from '../docs.mjs';
+import { benchDocs } from '../../../scripts/bench/docs.mjs';
 
 /** A peer database and the member credentials to reach it. */
 export interface Target {
@@ -216,44 +216,3 @@ declare global {
 
 window.bench = bench;
 document.body.dataset['ready'] = 'true';
-
-
-
-// TEMP diagnostics
-import { fastReplicate } from '../../../src/sync/fastReplicate';
-(window as unknown as Record<string, unknown>)['phases'] = async (t: Target, n: number, batchSize: number) => {
-  const local = freshLocal();
-  await fill(local, n);
-  const remote = remoteOf(t);
-  const out: Record<string, number> = {};
-  const wrap = (db: PouchDB.Database, label: string, m: 'get' | 'bulkDocs' | 'revsDiff' | 'changes') => {
-    const orig = (db[m] as (...a: unknown[]) => Promise<unknown>).bind(db);
-    let active = 0;
-    let since = 0;
-    (db as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => {
-      if (active++ === 0) since = performance.now();
-      const key = `${label}.${m}`;
-      out[`${key} calls`] = (out[`${key} calls`] ?? 0) + 1;
-      const done = () => {
-        if (--active === 0) out[`${key} busy`] = Math.round((out[`${key} busy`] ?? 0) + performance.now() - since);
-      };
-      const r = orig(...a);
-      r.then(done, done);
-      return r;
-    };
-  };
-  wrap(local, 'local', 'get');
-  wrap(local, 'local', 'changes');
-  wrap(remote, 'remote', 'bulkDocs');
-  wrap(remote, 'remote', 'revsDiff');
-  let st = performance.now();
-  const pushed = await fastReplicate({ source: local, target: remote, batchSize });
-  out['push'] = Math.round(performance.now() - st);
-  st = performance.now();
-  const known = new Set<string>();
-  await fastReplicate({ source: remote, target: local, knownOnTarget: known, batchSize });
-  out['echo (unknown revs -> revsDiff)'] = Math.round(performance.now() - st);
-  out['pushed'] = pushed.docsWritten;
-  await local.destroy();
-  return out;
-};
