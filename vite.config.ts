@@ -25,6 +25,20 @@ export default defineConfig({
           { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: 'icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // "Share to p2pcloud" from other apps, once installed. The service
+        // worker answers this POST (public/share-target-sw.js): it stages what
+        // was shared and opens Files, which adds it (src/pwa/shareTarget.ts).
+        share_target: {
+          action: './share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: {
+            title: 'title',
+            text: 'text',
+            url: 'url',
+            files: [{ name: 'files', accept: ['*/*'] }],
+          },
+        },
       },
       workbox: {
         // The service worker caches the app shell only; data lives in PouchDB.
@@ -33,6 +47,10 @@ export default defineConfig({
         // The embedded peer's offer is live information, never cached.
         navigateFallbackDenylist: [/^\/local-peer\.json$/],
         cleanupOutdatedCaches: true,
+        // Loaded before Workbox sets up its routes, so its fetch listener runs
+        // first; it only answers POSTs to the share target, which no Workbox
+        // route (GET only) would take.
+        importScripts: ['share-target-sw.js'],
       },
     }),
   ],

@@ -4,6 +4,7 @@ import { useFileUploads, useFiles } from '../../hooks/useFiles';
 import { AddFiles } from './AddFiles';
 import { FilePreview } from './FilePreview';
 import { FileRow } from './FileRow';
+import { ShareIntake } from './ShareIntake';
 import { makeThumbnail } from './thumbnail';
 
 /** Files: add any file, see every device's files, open, download, preview, rename, move, delete. */
@@ -36,6 +37,7 @@ export function FilesPage() {
             </select>
           </label>
         </div>
+        <ShareIntake folder={normaliseFolder(target)} />
         <AddFiles uploads={uploads} onAdd={(picked) => add(picked, normaliseFolder(target))} onClear={clear} />
         {error && <p className="error" role="alert">Could not read files: {error.message}</p>}
         {isLoading ? <p className="empty">Loading…</p> : visible.length === 0 ? (
