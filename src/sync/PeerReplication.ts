@@ -42,6 +42,19 @@ export interface PeerReplicationDeps {
 const STUCK_AFTER = 3;
 
 /**
+ * Documents per batch of the live replications. Small on purpose: PouchDB
+ * holds a batch whole in memory, pushes it as one JSON body (attachments in
+ * base64) and writes and checkpoints it whole. With 1 MiB file chunks, ten
+ * keep a batch near 10 MiB, the main thread free, and an interrupted file
+ * transfer resumes from at most ten chunks back. Bulk work (a first sync,
+ * a return after an absence) goes through the catch-up's large batches.
+ */
+export const LIVE_BATCH_SIZE = 10;
+
+/** How a catch-up ended. */
+type CatchUpOutcome = 'done' | 'away' | 'failed';
+
+/**
  * Live, two-way replication with one peer, retrying while the peer is away.
  * @remarks Push and pull run as two one-way replications (not `db.sync`) so
  * that the push checkpoint tells exactly which local changes the peer has.
@@ -53,25 +66,49 @@ export class PeerReplication {
   };
   private lastSyncedAt?: string;
   private isCancelled = false;
+  /** Set while waiting out a backoff before the next catch-up. */
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private retryDelayMs = 0;
 
   constructor(private readonly deps: PeerReplicationDeps) {}
 
   /**
    * Starts syncing; safe to call once. First catches up in large batches
    * (pull, then push), then hands over to PouchDB's live replications, which
-   * resume from the checkpoints the catch-up wrote.
+   * resume from the checkpoints the catch-up wrote. Whenever the peer goes
+   * away, the live replications stop, and after a backoff the cycle starts
+   * again with a catch-up: what piled up meanwhile moves in large batches.
    */
   start(): void {
-    if (this.deps.fastCatchUp === false) return this.goLive();
-    void this.catchUp().finally(() => {
-      if (!this.isCancelled) this.goLive();
-    });
+    this.cycle();
   }
 
   /** Stops both directions. Best-effort: a failure to cancel is logged, not thrown. */
   cancel(): void {
     this.isCancelled = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     for (const dir of ['push', 'pull'] as const) this.cancelDirection(dir);
+  }
+
+  private cycle(): void {
+    if (this.deps.fastCatchUp === false) return this.goLive();
+    void this.catchUp().then((outcome) => {
+      if (this.isCancelled) return;
+      if (outcome === 'away') return this.retryLater();
+      this.goLive();
+    });
+  }
+
+  /** Stops the live replications and starts a new cycle after a backoff. */
+  private retryLater(): void {
+    if (this.isCancelled || this.retryTimer) return;
+    for (const dir of ['push', 'pull'] as const) this.cancelDirection(dir);
+    this.retryDelayMs = this.deps.backOff(this.retryDelayMs);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.cycle();
+    }, this.retryDelayMs);
   }
 
   /** The peer's status, without `pending` (the engine computes that). */
@@ -99,12 +136,12 @@ export class PeerReplication {
    * which retry with backoff, classify the error and detect stuck batches as
    * before. Progress up to the last checkpoint is kept either way.
    */
-  private async catchUp(): Promise<void> {
+  private async catchUp(): Promise<CatchUpOutcome> {
     const fromPeer = new Set<string>();
     const toPeer = new Set<string>();
     try {
       const pulled = await this.fast('pull', { written: fromPeer });
-      if (!pulled.completed) return;
+      if (!pulled.completed) return 'done';
       const pushed = await this.fast('push', {
         knownOnTarget: fromPeer,
         written: toPeer,
@@ -115,8 +152,17 @@ export class PeerReplication {
       // large batches rather than leave the live pull to ask about it 100 at a time.
       if (pushed.completed && pushed.docsWritten > 0) await this.fast('pull', { knownOnTarget: toPeer });
       this.deps.logger.debug('caught up', `pulled ${pulled.docsWritten}, pushed ${pushed.docsWritten}`);
+      return 'done';
     } catch (err) {
-      if (!this.isCancelled) this.deps.logger.info('catch-up stopped; live replication takes over', describeError(err));
+      if (this.isCancelled) return 'failed';
+      const reason = classifyError(err);
+      if (reason === 'network') {
+        // Away: say so, and try the whole cycle again after a backoff.
+        for (const dir of ['push', 'pull'] as const) this.set(dir, PeerState.backingOff, { reason, detail: describeError(err) });
+        return 'away';
+      }
+      this.deps.logger.info('catch-up stopped; live replication takes over', describeError(err));
+      return 'failed';
     }
   }
 
@@ -147,7 +193,7 @@ export class PeerReplication {
       live: true,
       retry: true,
       back_off_function: backOff,
-      batch_size: batchSize ?? 100,
+      batch_size: batchSize ?? LIVE_BATCH_SIZE,
     };
     const replication =
       dir === 'push' ? localDb.replicate.to(remoteDb, options) : localDb.replicate.from(remoteDb, options);
@@ -155,18 +201,30 @@ export class PeerReplication {
     d.replication = replication;
     // After a catch-up that moved changes, stay "active" until PouchDB says it caught up too.
     if (d.state !== PeerState.active) d.state = PeerState.connecting;
+    // Events of a replication this one has since cancelled (before a retry) are stale.
+    const isCurrent = () => d.replication === replication;
     void replication
-      .on('active', () => this.set(dir, PeerState.active))
-      .on('paused', (err) => this.onPaused(dir, err))
+      .on('active', () => {
+        if (isCurrent()) this.set(dir, PeerState.active);
+      })
+      .on('paused', (err) => {
+        if (isCurrent()) this.onPaused(dir, err);
+      })
       .on('change', () => this.deps.onUpdate())
       .on('denied', (err) => this.deps.logger.warn(`${dir}: peer refused a document`, describeError(err)))
-      .on('error', (err) => this.onFatal(dir, err));
+      .on('error', (err) => {
+        if (isCurrent()) this.onFatal(dir, err);
+      });
     // Not in @types/pouchdb: PouchDB emits checkpoint progress and every failed attempt.
     const emitter = replication as unknown as {
       on(event: string, listener: (arg: unknown) => void): void;
     };
-    emitter.on('checkpoint', (event) => this.onCheckpoint(dir, event as Record<string, unknown>));
-    emitter.on('requestError', (err) => void this.onAttemptFailed(dir, err));
+    emitter.on('checkpoint', (event) => {
+      if (isCurrent()) this.onCheckpoint(dir, event as Record<string, unknown>);
+    });
+    emitter.on('requestError', (err) => {
+      if (isCurrent()) this.onAttemptFailed(dir, err);
+    });
     // The replication is also a promise; its rejection is reported through 'error'.
     replication.catch(() => undefined);
   }
@@ -186,7 +244,10 @@ export class PeerReplication {
     d.state = state;
     d.error = error;
     // Not on 'active': PouchDB turns active again at every retry of a stuck batch.
-    if (state === PeerState.upToDate) d.sameBatchFailures = 0;
+    if (state === PeerState.upToDate) {
+      d.sameBatchFailures = 0;
+      this.retryDelayMs = 0;
+    }
     if (this.dirs.push.state === PeerState.upToDate && this.dirs.pull.state === PeerState.upToDate) {
       this.lastSyncedAt = new Date().toISOString();
     }
@@ -199,7 +260,12 @@ export class PeerReplication {
     if (this.onAttemptFailed(dir, err)) return;
     const reason = classifyError(err);
     if (isTerminal(reason)) return this.stopWith(dir, reason, describeError(err));
-    this.set(dir, PeerState.backingOff, { reason, detail: describeError(err) });
+    const error = { reason, detail: describeError(err) };
+    if (reason !== 'network' || this.deps.fastCatchUp === false) return this.set(dir, PeerState.backingOff, error);
+    // The peer is away: rather than PouchDB's retry of small live batches, a
+    // new cycle whose catch-up moves whatever piles up meanwhile in large ones.
+    for (const each of ['push', 'pull'] as const) this.set(each, PeerState.backingOff, error);
+    this.retryLater();
   }
 
   private onFatal(dir: Direction, err: unknown): void {

@@ -1,4 +1,4 @@
-import { fillAttachments, withinBudget } from './fastAttachments';
+import { attachmentBytes, fillAttachments, withinBudget } from './fastAttachments';
 import { writeWhileFetching } from './fastPipeline';
 import { newSessionId, readCheckpoint, replicationId, writeCheckpoint, type Seq } from './fastCheckpoint';
 
@@ -81,6 +81,8 @@ interface Batch {
   lastSeq: Seq;
   docs: Doc[];
   isLast: boolean;
+  /** Attachment bytes in it (file chunks): such a batch is checkpointed at once. */
+  attachmentBytes: number;
 }
 
 interface Run extends Required<Pick<FastReplicateOptions, 'batchSize' | 'checkpointEvery' | 'isCancelled'>> {
@@ -192,7 +194,8 @@ async function* fetchBatches(run: Run, since: Seq): AsyncGenerator<Batch> {
     const lastKept = page.results[kept - 1] ?? last;
     // A short page is the end for now; the live replication picks up what comes later.
     const isLast = kept === page.results.length && page.results.length < limit;
-    yield { changes: kept, lastSeq: lastKept.seq, docs: await fillAttachments(source, docs), isLast };
+    const bytes = docs.reduce((sum, doc) => sum + attachmentBytes(doc), 0);
+    yield { changes: kept, lastSeq: lastKept.seq, docs: await fillAttachments(source, docs), isLast, attachmentBytes: bytes };
     if (isLast) return;
     from = lastKept.seq;
     // Pages with nothing to fetch (changes the target has, e.g. the echo of a push) cost
@@ -278,7 +281,9 @@ export async function fastReplicate(options: FastReplicateOptions): Promise<Fast
     progress.onlyFromSource = run.onlyOurs;
     options.onBatch?.({ ...progress });
     batches += 1;
-    if (batches % run.checkpointEvery === 0) await checkpoint();
+    // A batch of file chunks is costly to move again: an interrupted large
+    // transfer resumes after the last one written, not ten batches back.
+    if (batches % run.checkpointEvery === 0 || batch.attachmentBytes > 0) await checkpoint();
     return !batch.isLast;
   }).finally(() => {
     run.stopped = true;
