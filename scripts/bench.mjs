@@ -13,14 +13,17 @@
 //   --before     also run the engine without its fast catch-up (as it was before)
 //   --incognito  an in-memory browser profile instead of one on disk
 //   --sizes a,b  document counts for pull and push (while developing)
-//   --only x,y   some of pull, push, live (while developing)
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+//   --files a,b  file sizes in MiB for the files round trip (default 50,100; --quick 50)
+//   --only x,y   some of pull, push, live, files, app, profile (profile: where a push
+//                spends its time, printed only; not run unless named)
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startStaticServer } from './lib/staticServer.mjs';
 import { buildBenchPage } from './bench/build.mjs';
 import { startBenchPeer } from './bench/peer.mjs';
+import { runFilesBench } from './bench/files.mjs';
 import { report } from './bench/report.mjs';
 
 const argv = process.argv.slice(2);
@@ -28,7 +31,7 @@ const flag = (name) => argv.includes(name);
 const quick = flag('--quick');
 const valueOf = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 const sizesArg = valueOf('--sizes')?.split(',').map(Number);
-const only = valueOf('--only')?.split(',') ?? ['pull', 'push', 'live'];
+const only = valueOf('--only')?.split(',') ?? ['pull', 'push', 'live', 'files', 'app'];
 const options = {
   quick,
   reps: Math.max(3, Number(valueOf('--reps')) || 3),
@@ -37,6 +40,7 @@ const options = {
   // p2pcloud's replication without the engine only in full runs.
   pushSizes: sizesArg ?? (quick ? [1000] : [10_000, 50_000]),
   liveSamples: quick ? 10 : 50,
+  filesMiB: valueOf('--files')?.split(',').map(Number) ?? (quick ? [50] : [50, 100]),
   before: flag('--before'),
   profile: flag('--incognito') ? 'in-memory (incognito)' : 'on disk (persistent)',
 };
@@ -144,6 +148,32 @@ async function live(run, peer, results) {
   }
 }
 
+/** Where a push spends its time (--only profile): not part of the report, printed as it is. */
+async function profile(run, peer) {
+  for (const n of options.pushSizes) {
+    const [db, bare] = [`profile-${n}`, `profile-${n}-bare`];
+    await Promise.all([peer.create(db), peer.create(bare)]);
+    const r = await run('profilePush', [peer.target(db), peer.target(bare), n]);
+    log(`profile push ${n}: ${JSON.stringify(r, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    await Promise.all([peer.remove(db), peer.remove(bare)]);
+  }
+}
+
+/**
+ * The app bench (scripts/bench/app.mjs: UI propagation, cold start, search,
+ * heap, bundle), written apart from this file; skipped with a note when it
+ * is not there.
+ */
+async function appBench() {
+  const module = new URL('./bench/app.mjs', import.meta.url);
+  if (!(await access(module).then(() => true, () => false))) {
+    log('app bench: scripts/bench/app.mjs is not there; skipped');
+    return { results: [], markdown: '' };
+  }
+  const { runAppBench } = await import(module.href);
+  return runAppBench({ quick, reps: options.reps, log });
+}
+
 async function main() {
   await mkdir(outDir, { recursive: true });
   const pageDir = join(outDir, 'page');
@@ -162,6 +192,11 @@ async function main() {
     if (only.includes('pull')) await pulls(run, peer, results);
     if (only.includes('push')) await pushes(run, peer, results);
     if (only.includes('live')) await live(run, peer, results);
+    if (only.includes('profile')) await profile(run, peer);
+    const files = only.includes('files')
+      ? await runFilesBench({ sizesMiB: options.filesMiB, chromiumOptions: CHROMIUM, origin: site.origin, peer, workDir: outDir, log })
+      : { results: [], markdown: '' };
+    const app = only.includes('app') ? await appBench() : { results: [], markdown: '' };
     const machine = {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -171,10 +206,10 @@ async function main() {
       loadAverage: os.loadavg(),
     };
     const date = new Date().toISOString();
-    const text = report({ date, machine, options, results });
+    const text = [report({ date, machine, options, results }), files.markdown, app.markdown].filter(Boolean).join('\n\n');
     console.log(`\n${text}`);
     const stamp = date.replace(/[:.]/g, '-');
-    const raw = JSON.stringify({ date, machine, options, results }, null, 1);
+    const raw = JSON.stringify({ date, machine, options, results, files: files.results, app: app.results }, null, 1);
     await writeFile(join(outDir, `bench-${options.quick ? 'quick-' : ''}${stamp}.json`), raw);
     await writeFile(join(outDir, `latest${options.quick ? '-quick' : ''}.md`), `${text}\n`);
     log(`raw figures in tests/bench/out/bench-${options.quick ? 'quick-' : ''}${stamp}.json`);

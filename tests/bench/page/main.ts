@@ -4,20 +4,13 @@
 // performance.now(), around the work itself; setting up (filling a local
 // database before a push) is outside the timed part.
 import PouchDB from 'pouchdb-browser';
-import type { PeerId } from '../../../src/domain/ids';
-import type { PeerCredentials } from '../../../src/domain/peer';
 import { hardenRemote } from '../../../src/sync/hardenRemote';
 import { silentLogger } from '../../../src/sync/logger';
 import { PeerReplication } from '../../../src/sync/PeerReplication';
-import { SyncEngine, type PushProgressStore } from '../../../src/sync/SyncEngine';
 import { benchDocs } from '../../../scripts/bench/docs.mjs';
-
-/** A peer database and the member credentials to reach it. */
-export interface Target {
-  url: string;
-  username: string;
-  password: string;
-}
+import { remoteOf, startEngine, until, type Target } from './engine';
+import { filesBench } from './files';
+import { profilePush } from './profile';
 
 /** One measurement. */
 export interface Timing {
@@ -32,12 +25,6 @@ function freshLocal(): PouchDB.Database {
   return new PouchDB(`bench-${Date.now()}-${dbCount}`, { auto_compaction: false });
 }
 
-function openRemote(url: string, credentials?: PeerCredentials): PouchDB.Database {
-  return new PouchDB(url, { skip_setup: true, ...(credentials ? { auth: credentials } : {}) });
-}
-
-const remoteOf = (t: Target) => openRemote(t.url, { username: t.username, password: t.password });
-
 async function timed(local: PouchDB.Database, work: () => Promise<unknown>): Promise<Timing> {
   const start = performance.now();
   await work();
@@ -45,52 +32,6 @@ async function timed(local: PouchDB.Database, work: () => Promise<unknown>): Pro
   const docs = (await local.info()).doc_count;
   await local.destroy();
   return { ms, docs };
-}
-
-/** Resolves once `check` holds, checking when `subscribe` reports a change and every 100 ms. */
-async function until(check: () => Promise<boolean>, subscribe?: (listener: () => void) => () => void): Promise<void> {
-  let wake = () => undefined as void;
-  const unsubscribe = subscribe?.(() => wake());
-  try {
-    while (!(await check())) {
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, 100);
-      });
-    }
-  } finally {
-    unsubscribe?.();
-  }
-}
-
-function memoryProgress(): PushProgressStore {
-  const map = new Map<PeerId, string | number>();
-  return {
-    get: (id) => Promise.resolve(map.get(id)),
-    set: (id, seq) => {
-      map.set(id, seq);
-      return Promise.resolve();
-    },
-  };
-}
-
-/**
- * Starts p2pcloud's SyncEngine with one peer; resolves once it reports up to
- * date and `done` holds, with a function that stops it.
- */
-async function startEngine(local: PouchDB.Database, t: Target, done: () => Promise<boolean>): Promise<() => void> {
-  const engine = new SyncEngine({ localDb: local, openRemote, progress: memoryProgress(), logger: silentLogger });
-  engine.start();
-  const id = `peer:${t.url}` as PeerId;
-  const isUpToDate = () => engine.getSnapshot().peers[id]?.state === 'upToDate';
-  await engine.setPeers([
-    {
-      config: { id, url: t.url, isPaused: false, addedAt: new Date().toISOString() },
-      credentials: { username: t.username, password: t.password },
-    },
-  ]);
-  await until(async () => isUpToDate() && (await done()), engine.subscribe);
-  return () => engine.stop();
 }
 
 /**
@@ -152,6 +93,8 @@ const hasAll = (db: PouchDB.Database, n: number) => async () => (await db.info()
 
 const bench = {
   userAgent: () => Promise.resolve(navigator.userAgent),
+  profilePush,
+  ...filesBench,
   pullPouch: (t: Target) => {
     const local = freshLocal();
     return timed(local, () => local.replicate.from(remoteOf(t)));
