@@ -45,6 +45,10 @@ export interface FileEntry extends StoredFile {
   presence: Presence;
   /** True only when every chunk is here, so the content can be assembled and verified. */
   isComplete: boolean;
+  /** Another device changed the name or folder at the same time: competing versions wait for a person (storage/fileConflicts.ts). */
+  hasConflicts: boolean;
+  /** Another device deleted the file while it was renamed or moved here, and nobody has decided yet. */
+  isDeletedElsewhere: boolean;
 }
 
 /** Progress of adding one file. */

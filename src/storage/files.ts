@@ -27,6 +27,8 @@ import {
   yieldToEventLoop,
   type AttachmentBody,
 } from './chunks';
+import { conflictMarks, deletedFileLeaves, type ConflictMarks } from './fileLeaves';
+import { deletedLeafRevs } from './notes';
 
 /** A file document as stored and replicated. */
 interface FileDoc {
@@ -44,6 +46,8 @@ interface FileDoc {
   updatedAt: string;
   updatedBy: string;
   folder: string;
+  /** Deleted leaves from other devices that a person overruled by keeping the file (see storage/fileConflicts.ts). */
+  keptDespiteDeletion?: string[];
   _attachments?: Record<string, unknown>;
 }
 
@@ -195,19 +199,38 @@ export class FilesStore {
     return toStoredFile({ ...doc, _rev: res.rev });
   }
 
-  /** Every file, newest first, each with how many of its parts are on this device. */
+  /**
+   * Every file, newest first, each with how many of its parts are on this
+   * device and whether it has competing versions or was deleted elsewhere.
+   */
   async list(): Promise<FileEntry[]> {
-    const res = await this.db.allDocs({ include_docs: true, startkey: FILE_ID_PREFIX, endkey: `${FILE_ID_PREFIX}\uffff` });
-    const files = res.rows.flatMap((row) => (row.doc ? [toStoredFile(row.doc as unknown as Record<string, unknown>)] : []));
-    const present = await presentChunks(this.db, files.flatMap((f) => f.chunks));
-    return files.map((file) => withPresence(file, present)).sort(compareFilesNewestFirst);
+    const res = await this.db.allDocs({
+      include_docs: true,
+      conflicts: true,
+      startkey: FILE_ID_PREFIX,
+      endkey: `${FILE_ID_PREFIX}\uffff`,
+    });
+    const deletedLeaves = await deletedFileLeaves(this.db);
+    const files = res.rows.flatMap((row) => {
+      if (!row.doc) return [];
+      const doc = row.doc as unknown as Record<string, unknown>;
+      return [{ file: toStoredFile(doc), marks: conflictMarks(doc, deletedLeaves.get(row.id)) }];
+    });
+    const present = await presentChunks(this.db, files.flatMap((f) => f.file.chunks));
+    return files.map(({ file, marks }) => withPresence(file, present, marks)).sort(compareFilesNewestFirst);
   }
 
   async get(id: FileId): Promise<FileEntry | undefined> {
-    const doc = await this.getDoc(id);
-    if (!doc) return undefined;
-    const file = toStoredFile(doc as unknown as Record<string, unknown>);
-    return withPresence(file, await presentChunks(this.db, file.chunks));
+    let doc: Record<string, unknown>;
+    try {
+      doc = (await this.db.get(id, { conflicts: true })) as unknown as Record<string, unknown>;
+    } catch (err) {
+      if ((err as { status?: number }).status === 404) return undefined;
+      throw err;
+    }
+    const file = toStoredFile(doc);
+    const marks = conflictMarks(doc, await deletedLeafRevs(this.db, id));
+    return withPresence(file, await presentChunks(this.db, file.chunks), marks);
   }
 
   /**
@@ -301,10 +324,10 @@ export class FilesStore {
   }
 }
 
-function withPresence(file: StoredFile, present: ReadonlySet<string>): FileEntry {
+function withPresence(file: StoredFile, present: ReadonlySet<string>, marks: ConflictMarks): FileEntry {
   const distinct = new Set(file.chunks);
   const here = [...distinct].filter((hash) => present.has(hash)).length;
-  return { ...file, presence: { present: here, total: distinct.size }, isComplete: here === distinct.size };
+  return { ...file, presence: { present: here, total: distinct.size }, isComplete: here === distinct.size, ...marks };
 }
 
 function incompleteMessage(file: FileEntry): string {
