@@ -54,6 +54,45 @@ export class FilesPage {
     return { sha256: createHash('sha256').update(bytes).digest('hex'), suggested: saved.suggestedFilename() };
   }
 
+  /**
+   * Shares files (and text) to the app the way the operating system does for
+   * an installed app's share_target: a multipart POST navigation to the
+   * share-target URL, which the service worker answers. Desktop Chromium has
+   * no share sheet, so a form in the page sends the same request. Resolves
+   * once the app has loaded where the worker sent it.
+   */
+  async shareToApp(share: { files?: PickedFile[]; title?: string; text?: string; url?: string }): Promise<void> {
+    await this.page.evaluate((fields) => {
+      const form = document.createElement('form');
+      form.id = 'os-share';
+      form.method = 'post';
+      form.enctype = 'multipart/form-data';
+      form.action = new URL('share-target', document.baseURI).href;
+      form.hidden = true;
+      const files = document.createElement('input');
+      files.type = 'file';
+      files.name = 'files';
+      files.multiple = true;
+      form.append(files);
+      for (const [name, value] of Object.entries(fields)) {
+        const input = document.createElement('input');
+        input.name = name;
+        input.value = value;
+        form.append(input);
+      }
+      document.body.append(form);
+    }, { title: share.title ?? '', text: share.text ?? '', url: share.url ?? '' });
+    if (share.files?.length) await this.page.locator('#os-share input[type=file]').setInputFiles(share.files);
+    const loaded = this.page.waitForEvent('load');
+    await this.page.evaluate(() => (document.getElementById('os-share') as HTMLFormElement).submit());
+    await loaded;
+  }
+
+  /** The state line of a file being taken in from a share ("Added (…)", "Not added", …). */
+  sharedFileState(name: string): Locator {
+    return this.page.getByTestId('shared-file').filter({ has: this.page.getByText(name, { exact: true }) }).getByTestId('shared-file-state');
+  }
+
   async remove(name: string): Promise<void> {
     await this.row(name).getByRole('button', { name: 'Delete', exact: true }).click();
     await this.row(name).getByRole('button', { name: 'Delete everywhere' }).click();
