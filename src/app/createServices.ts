@@ -4,6 +4,7 @@ import { NOTE_ID_PREFIX, PEER_ID_PREFIX, peerIdFor } from '../domain/ids';
 import type { PeerCredentials } from '../domain/peer';
 import { ConflictStore } from '../storage/conflicts';
 import { createDeviceNameStore, type DeviceNameStore } from '../storage/deviceName';
+import { FileConflictStore } from '../storage/fileConflicts';
 import { FilesStore } from '../storage/files';
 import { NotesStore } from '../storage/notes';
 import { watchChanges } from '../storage/changes';
@@ -25,6 +26,8 @@ export interface Services {
   /** Files, stored as content-addressed chunks that sync like any document. */
   files: FilesStore;
   conflicts: ConflictStore;
+  /** Competing versions of files (name and folder) and their resolution. */
+  fileConflicts: FileConflictStore;
   deviceName: DeviceNameStore;
   peers: PeerDirectory;
   sync: SyncHost;
@@ -95,6 +98,7 @@ export function createServices(): Services {
       ...(navigator.storage?.estimate ? { estimate: () => navigator.storage.estimate() } : {}),
     }),
     conflicts: new ConflictStore(db),
+    fileConflicts: new FileConflictStore(db),
     deviceName,
     peers,
     sync,

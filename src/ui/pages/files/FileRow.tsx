@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import { formatSize, isImageType, isPdfType, type FileEntry } from '../../../domain/file';
+import { FileConflictPanel } from './FileConflictPanel';
 import { FileThumbnail } from './FileThumbnail';
 import { InlineEdit } from './InlineEdit';
 
-type Mode = 'view' | 'rename' | 'move' | 'confirm-delete';
+type Mode = 'view' | 'rename' | 'move' | 'confirm-delete' | 'resolve';
 
 /** Keeps an object URL alive long enough for the browser to fetch it, then frees the memory. */
 const revokeLater = (url: string) => setTimeout(() => URL.revokeObjectURL(url), 60_000);
@@ -66,6 +67,10 @@ export function FileRow({ file, onPreview }: { file: FileEntry; onPreview: (file
           <span>{file.addedAt ? new Date(file.addedAt).toLocaleString() : ''}</span>
           <span data-testid="file-added-by">added by {file.addedBy || 'unknown device'}</span>
           {file.folder && <span data-testid="file-folder">in {file.folder}</span>}
+          {file.hasConflicts && <span className="badge conflict" data-testid="file-conflict">conflict</span>}
+          {file.isDeletedElsewhere && (
+            <span className="badge conflict" data-testid="file-deleted-elsewhere">deleted on another device</span>
+          )}
           {file.isComplete ? (
             <span className="badge state-upToDate" data-testid="file-status">complete</span>
           ) : (
@@ -82,6 +87,7 @@ export function FileRow({ file, onPreview }: { file: FileEntry; onPreview: (file
           <InlineEdit label={`Folder for ${file.name}`} initial={file.folder} onCancel={() => setMode('view')}
             onSave={(folder) => act('Moving', () => files.move(file.id, folder).then(() => setMode('view')))} />
         )}
+        {mode === 'resolve' && <FileConflictPanel file={file} onDone={() => setMode('view')} />}
         {mode === 'confirm-delete' && (
           <div className="file-actions">
             <span>Delete “{file.name}” on every device?</span>
@@ -101,6 +107,9 @@ export function FileRow({ file, onPreview }: { file: FileEntry; onPreview: (file
             <button type="button" onClick={() => setMode('rename')}>Rename</button>
             <button type="button" onClick={() => setMode('move')}>Move</button>
             <button type="button" className="danger" onClick={() => setMode('confirm-delete')}>Delete</button>
+            {(file.hasConflicts || file.isDeletedElsewhere) && (
+              <button type="button" className="primary" onClick={() => setMode('resolve')}>Resolve…</button>
+            )}
           </div>
         )}
         {busy && <span className="hint" role="status">{busy}…</span>}
