@@ -93,6 +93,32 @@ export class FilesPage {
     return this.page.getByTestId('shared-file').filter({ has: this.page.getByText(name, { exact: true }) }).getByTestId('shared-file-state');
   }
 
+  /** Renames a file through its Rename button and waits until the list shows the new name. */
+  async rename(name: string, newName: string): Promise<void> {
+    await this.row(name).getByRole('button', { name: 'Rename' }).click();
+    await this.page.getByRole('textbox', { name: `New name for ${name}` }).fill(newName);
+    await this.row(name).getByRole('button', { name: 'Save' }).click();
+    await expect(this.row(newName)).toBeVisible();
+  }
+
+  /** Rows marked as having competing versions. */
+  get conflictedRows(): Locator {
+    return this.rows.filter({ has: this.page.getByTestId('file-conflict') });
+  }
+
+  /** Opens the panel with a file's competing versions from its row's Resolve button. */
+  async openVersions(row: Locator): Promise<Locator> {
+    await row.getByRole('button', { name: 'Resolve…' }).click();
+    const panel = row.getByTestId('file-conflict-panel');
+    await expect(panel).toBeVisible();
+    return panel;
+  }
+
+  /** One competing version in an open panel, by the device that wrote it. */
+  versionFrom(panel: Locator, device: string): Locator {
+    return panel.getByTestId('file-version').filter({ hasText: `Changed on ${device},` });
+  }
+
   async remove(name: string): Promise<void> {
     await this.row(name).getByRole('button', { name: 'Delete', exact: true }).click();
     await this.row(name).getByRole('button', { name: 'Delete everywhere' }).click();
