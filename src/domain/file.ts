@@ -232,3 +232,30 @@ export class Sha256 {
     h[7] = (h[7]! + hh) >>> 0;
   }
 }
+
+/** The metadata of a file that two devices can change at once: what a conflict resolution chooses. */
+export interface FileMetadata {
+  name: string;
+  folder: string;
+}
+
+/**
+ * Combines competing changes to a file's name and folder against the version
+ * they all started from: a field changed on one side only takes that change.
+ * @returns the combination, or undefined when two sides changed the same field
+ * differently, or when it would equal one of the versions (nothing to combine).
+ * @remarks Pure and symmetric: the order of `versions` never matters, so every
+ * device proposes the same combination.
+ */
+export function combineFileChanges(base: FileMetadata, versions: readonly FileMetadata[]): FileMetadata | undefined {
+  const pick = (field: keyof FileMetadata): string | undefined => {
+    const changed = new Set(versions.map((v) => v[field]).filter((value) => value !== base[field]));
+    if (changed.size > 1) return undefined;
+    return changed.size === 1 ? [...changed][0] : base[field];
+  };
+  const name = pick('name');
+  const folder = pick('folder');
+  if (name === undefined || folder === undefined) return undefined;
+  if (versions.some((v) => v.name === name && v.folder === folder)) return undefined;
+  return { name, folder };
+}

@@ -3,7 +3,7 @@
 // Replication keeps every leaf; this module shows them and writes a person's
 // choice so that it converges everywhere. Content (chunks, SHA-256) is never
 // chosen here: only the name and folder.
-import { FILE_SCHEMA_VERSION, normaliseFolder, type FileId } from '../domain/file';
+import { FILE_SCHEMA_VERSION, normaliseFolder, type FileId, type FileMetadata } from '../domain/file';
 import { deletedLeafRevs, unresolvedDeletions } from './notes';
 
 /** One revision of a file's metadata, as a person compares them. */
@@ -25,13 +25,12 @@ export interface FileConflict {
   others: FileVersion[];
   /** Deletions made on another device while the file was renamed or moved. */
   deletions: FileVersion[];
+  /** The name and folder the live versions started from, when that revision is stored here. */
+  base?: FileMetadata;
 }
 
-/** What a resolution keeps: a name and a folder (usually one version's). */
-export interface FileChoice {
-  name: string;
-  folder: string;
-}
+/** What a resolution keeps: a name and a folder (one version's, or a combination). */
+export type FileChoice = FileMetadata;
 
 type Doc = Record<string, unknown> & { _id: string; _rev: string };
 
@@ -108,7 +107,35 @@ export class FileConflictStore {
     if (otherRevs.length === 0 && deletedRevs.length === 0) return undefined;
     const read = (rev: string) => this.db.get(id, { rev }) as unknown as Promise<Doc>;
     const [others, deletions] = await Promise.all([Promise.all(otherRevs.map(read)), Promise.all(deletedRevs.map(read))]);
-    return { id, winner: version(winnerDoc), others: others.map(version), deletions: deletions.map(version) };
+    const base = others.length ? await this.commonAncestor(id, [winnerDoc._rev, ...otherRevs]) : undefined;
+    return {
+      id,
+      winner: version(winnerDoc),
+      others: others.map(version),
+      deletions: deletions.map(version),
+      ...(base ? { base } : {}),
+    };
+  }
+
+  /** The newest revision every one of `leaves` descends from, if its body is stored here. */
+  private async commonAncestor(id: FileId, leaves: string[]): Promise<FileMetadata | undefined> {
+    const histories = await Promise.all(
+      leaves.map(async (rev) => {
+        const doc = (await this.db.get(id, { rev, revs: true })) as unknown as { _revisions?: { start: number; ids: string[] } };
+        const revs = doc._revisions;
+        return revs ? revs.ids.map((hash, i) => `${revs.start - i}-${hash}`).slice(1) : [];
+      }),
+    );
+    const [first = [], ...rest] = histories;
+    const shared = first.find((rev) => rest.every((history) => history.includes(rev)));
+    if (!shared) return undefined;
+    try {
+      const { name, folder } = version((await this.db.get(id, { rev: shared })) as unknown as Doc);
+      return { name, folder };
+    } catch {
+      // Compacted away, or never stored here (a peer sent only the leaves).
+      return undefined;
+    }
   }
 
   /**

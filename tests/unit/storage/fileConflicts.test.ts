@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FileId } from '../../../src/domain/file';
+import { combineFileChanges, type FileId, type FileMetadata } from '../../../src/domain/file';
 import { FileConflictStore, type FileConflict } from '../../../src/storage/fileConflicts';
 import { FilesStore } from '../../../src/storage/files';
 import { newLocalDb, openRemote } from '../../support/nodePouch';
@@ -69,6 +69,29 @@ describe('a file changed on two devices at once', () => {
       ]);
       expect(conflict.winner.updatedAt).toMatch(/^\d{4}-/);
       expect(conflict.deletions).toEqual([]);
+      expect(conflict.base).toEqual({ name: 'minutes.txt', folder: 'work' });
+    }
+  });
+
+  it('rename against move can keep both changes, the same on both devices', async () => {
+    const { dbA, dbB, a, b, id, meet } = await twoDevices();
+    await a.rename(id, 'minutes-final.txt');
+    await b.move(id, 'archive/2026');
+    await meet();
+    const proposals = await Promise.all(
+      [dbA, dbB].map(async (db) => {
+        const conflict = await conflictOn(db, id);
+        return combineFileChanges(conflict.base ?? conflict.winner, [conflict.winner, ...conflict.others]);
+      }),
+    );
+    expect(proposals).toEqual([
+      { name: 'minutes-final.txt', folder: 'archive/2026' },
+      { name: 'minutes-final.txt', folder: 'archive/2026' },
+    ]);
+    await new FileConflictStore(dbB).keep(await conflictOn(dbB, id), proposals[1]!);
+    await meet();
+    for (const files of [a, b]) {
+      expect(await files.get(id)).toMatchObject({ name: 'minutes-final.txt', folder: 'archive/2026', hasConflicts: false });
     }
   });
 
@@ -172,6 +195,23 @@ describe('a file changed on two devices at once', () => {
     await meet();
     const conflict = await conflictOn(dbA, id);
     expect([conflict.winner, ...conflict.others].map((v) => v.name).sort()).toEqual(['a.txt', 'b.txt']);
+  });
+});
+
+describe('combining changes to a name and folder', () => {
+  const base = { name: 'a.txt', folder: 'work' };
+  const cases: Array<[string, FileMetadata[], FileMetadata | undefined]> = [
+    ['rename and move', [{ name: 'b.txt', folder: 'work' }, { name: 'a.txt', folder: 'old' }], { name: 'b.txt', folder: 'old' }],
+    ['two different renames clash', [{ name: 'b.txt', folder: 'work' }, { name: 'c.txt', folder: 'work' }], undefined],
+    ['the same rename twice: nothing to combine', [{ name: 'b.txt', folder: 'work' }, { name: 'b.txt', folder: 'work' }], undefined],
+    ['one side changed nothing: nothing to combine', [{ name: 'b.txt', folder: 'x' }, base], undefined],
+    ['rename, move and the same rename', [{ name: 'b.txt', folder: 'work' }, { name: 'b.txt', folder: 'work' }, { name: 'a.txt', folder: 'x' }], { name: 'b.txt', folder: 'x' }],
+    ['moves to two folders clash', [{ name: 'b.txt', folder: 'x' }, { name: 'a.txt', folder: 'y' }], undefined],
+  ];
+  it.each(cases)('%s', (_, versions, expected) => {
+    expect(combineFileChanges(base, versions)).toEqual(expected);
+    // Whichever device is local, the proposal is the same.
+    expect(combineFileChanges(base, [...versions].reverse())).toEqual(expected);
   });
 });
 

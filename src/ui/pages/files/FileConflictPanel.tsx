@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
-import type { FileEntry } from '../../../domain/file';
+import { combineFileChanges, type FileEntry } from '../../../domain/file';
 import type { FileConflict, FileVersion } from '../../../storage/fileConflicts';
 
 type Loaded = { conflict?: FileConflict; isLoading: boolean; error?: Error };
@@ -33,8 +33,9 @@ export function fileVersionByline(version: FileVersion): string {
 
 /**
  * Settles a file changed on two devices at once: its versions (name, folder,
- * device, time) with "Keep this one", and a deletion from another device with
- * "Keep it" or "Delete everywhere". Only the name and folder are chosen; the
+ * device, time) with "Keep this one" (or "Keep both changes" when one renamed
+ * and the other moved), and a deletion from another device with "Keep it" or
+ * "Delete everywhere". Only the name and folder are chosen; the
  * content is the same in every version.
  */
 export function FileConflictPanel({ file, onDone }: { file: FileEntry; onDone: () => void }) {
@@ -63,6 +64,7 @@ export function FileConflictPanel({ file, onDone }: { file: FileEntry; onDone: (
       .finally(() => setIsBusy(false));
   };
   const versions = [conflict.winner, ...conflict.others];
+  const combined = conflict.base && versions.length > 1 ? combineFileChanges(conflict.base, versions) : undefined;
   return (
     <section className="resolver" aria-label={`Versions of ${file.name}`} data-testid="file-conflict-panel">
       {conflict.deletions.map((d) => (
@@ -90,6 +92,14 @@ export function FileConflictPanel({ file, onDone }: { file: FileEntry; onDone: (
               </button>
             </section>
           ))}
+        </div>
+      )}
+      {combined && (
+        <div className="notice ok" data-testid="file-combined">
+          Both changes together: “{combined.name}” {combined.folder ? `in ${combined.folder}` : 'at the top level'}.{' '}
+          <button type="button" disabled={isBusy} onClick={() => run(() => fileConflicts.keep(conflict, combined))}>
+            Keep both changes
+          </button>
         </div>
       )}
       <button type="button" onClick={onDone}>Not now</button>
