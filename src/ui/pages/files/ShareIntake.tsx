@@ -106,15 +106,18 @@ export function ShareIntake({ folder }: { folder: string }) {
         try {
           const thumbnail = await makeThumbnail(file).catch(() => undefined);
           await store.add({ file, folder, ...(thumbnail ? { thumbnail } : {}), onProgress: (p) => patchFile(id, index, { progress: p }) });
-          remaining = remaining.filter((f) => f !== file);
-          // Only now is the staged copy redundant; a retry then skips this file.
-          await inbox.put({ ...share, files: remaining });
-          patchFile(id, index, { state: 'done' });
         } catch (err) {
           const error = err instanceof FileError ? err.message : `Adding “${file.name}” failed: ${String(err)}`;
           if (!(err instanceof FileError)) logger.error('adding a shared file failed', String(err));
           patchFile(id, index, { state: 'failed', error });
+          continue;
         }
+        patchFile(id, index, { state: 'done' });
+        remaining = remaining.filter((f) => f !== file);
+        // Only now is the staged copy redundant, and a retry skips it. Should
+        // this write fail, the share's final update or removal below still
+        // drops the file; it was added, so it is not reported as failed.
+        await inbox.put({ ...share, files: remaining }).catch((err: unknown) => logger.warn('updating a staged share failed', String(err)));
       }
       const left = { ...share, files: remaining };
       const done = (change: Partial<ShareView>) => patch(id, (v) => ({ ...v, share: left, isRunning: false, ...change }));
@@ -244,7 +247,7 @@ function ShareCard({ view, onAdd, onDiscard, onKeepAsNote, onDismiss }: {
       {!view.isRunning && textLeft && (
         <div>
           <p>Also shared:</p>
-          <blockquote className="detail" data-testid="shared-text">{[textLeft.title, textLeft.text, textLeft.url].filter(Boolean).join('\n')}</blockquote>
+          <blockquote className="detail" data-testid="shared-text" style={{ whiteSpace: 'pre-wrap' }}>{[textLeft.title, textLeft.text, textLeft.url].filter(Boolean).join('\n')}</blockquote>
           <button type="button" className="primary" onClick={onKeepAsNote}>Save as a note</button>{' '}
           <button type="button" onClick={onDiscard}>Discard text</button>
         </div>
