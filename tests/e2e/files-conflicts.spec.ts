@@ -90,6 +90,11 @@ test('a file renamed on one device while deleted on another comes back marked; D
   for (const files of [onLaptop, onPhone]) {
     await expect(files.row('report-final.txt').getByTestId('file-deleted-elsewhere')).toBeVisible({ timeout: 60_000 });
   }
+  // The Conflicts page lists it too.
+  await phone.go('Conflicts');
+  await expect(phone.page.getByTestId('file-conflict-item')).toContainText(['report-final.txtdeleted on another device']);
+  await onPhone.open();
+
   const panel = await onLaptop.openVersions(onLaptop.row('report-final.txt'));
   await expect(panel.getByTestId('file-deletion')).toContainText('Deleted on Phone,');
   await panel.getByRole('button', { name: 'Delete everywhere' }).click();

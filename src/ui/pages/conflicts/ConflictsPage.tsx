@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { displayTitle, type Note } from '../../../domain/note';
 import { useNotes } from '../../hooks/useNotes';
+import { FileConflictList } from '../files/FileConflictList';
 import { ConflictResolver } from './ConflictResolver';
 
 /** Every note with competing versions, or deleted elsewhere while edited here. */
@@ -34,6 +35,7 @@ export function ConflictsPage() {
         ))}
       </ul>
       {selected && <ConflictResolver key={selected.id} id={selected.id} onDone={() => setSelectedId(undefined)} />}
+      <FileConflictList />
     </div>
   );
 }
