@@ -150,6 +150,25 @@ describe('a file changed on two devices at once', () => {
     for (const files of [a, b]) expect(await files.list()).toMatchObject([{ name: 'two.txt', hasConflicts: false, isDeletedElsewhere: false }]);
   });
 
+  it('two renames and a deletion on three devices: keeping one version also overrules the deletion', async () => {
+    const { dbA, dbB, a, b, id, meet } = await twoDevices();
+    const dbC = newLocalDb();
+    await dbA.replicate.to(dbC);
+    await a.rename(id, 'a.txt');
+    await b.rename(id, 'b.txt');
+    await store(dbC, 'Tablet').remove(id);
+    await dbC.replicate.to(dbA);
+    await meet();
+    const conflict = await conflictOn(dbB, id);
+    expect(conflict.others).toHaveLength(1);
+    expect(conflict.deletions).toMatchObject([{ updatedBy: 'Tablet' }]);
+    await new FileConflictStore(dbB).keep(conflict, { name: 'a.txt', folder: 'work' });
+    await meet();
+    for (const files of [a, b]) {
+      expect(await files.list()).toMatchObject([{ name: 'a.txt', hasConflicts: false, isDeletedElsewhere: false }]);
+    }
+  });
+
   it('accepting the deletion removes the file on both devices', async () => {
     const { dbA, a, b, id, meet } = await twoDevices();
     await a.rename(id, 'keep-me.txt');

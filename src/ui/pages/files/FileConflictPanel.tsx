@@ -70,10 +70,14 @@ export function FileConflictPanel({ file, onDone }: { file: FileEntry; onDone: (
       {conflict.deletions.map((d) => (
         <div key={d.rev} className="notice problem" data-testid="file-deletion">
           {fileVersionByline(d)}, while it was renamed or moved elsewhere. The file was kept.
+          {versions.length > 1 && ' To keep it, choose one of its versions below.'}
           <div className="file-actions">
-            <button type="button" disabled={isBusy} onClick={() => run(() => fileConflicts.keep(conflict, conflict.winner))}>
-              Keep it
-            </button>
+            {/* With competing versions, keeping means choosing one of them: "Keep it" would silently pick the winner's name. */}
+            {versions.length === 1 && (
+              <button type="button" disabled={isBusy} onClick={() => run(() => fileConflicts.keep(conflict, conflict.winner))}>
+                Keep it
+              </button>
+            )}
             <button type="button" className="danger" disabled={isBusy} onClick={() => run(() => fileConflicts.acceptDeletion(conflict))}>
               Delete everywhere
             </button>
