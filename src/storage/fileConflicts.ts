@@ -71,7 +71,13 @@ function resolvedDoc(conflict: FileConflict, winnerDoc: Doc, choice: FileChoice)
   // Deletions overruled earlier stay overruled, or they would come back.
   const earlier = winnerDoc['keptDespiteDeletion'];
   const kept = [...new Set([...(Array.isArray(earlier) ? earlier.filter((r): r is string => typeof r === 'string') : []), ...conflict.deletions.map((d) => d.rev)])].sort();
-  const thumb = (winnerDoc['_attachments'] as Record<string, { content_type?: string; digest?: string }> | undefined)?.['thumb'];
+  const thumb = (winnerDoc['_attachments'] as Record<string, { content_type?: string; digest?: string; length?: unknown }> | undefined)?.['thumb'];
+  const stub = thumb?.digest && {
+    content_type: thumb.content_type ?? 'image/jpeg',
+    digest: thumb.digest,
+    ...(typeof thumb.length === 'number' ? { length: thumb.length } : {}),
+    stub: true,
+  };
   return {
     _id: conflict.id,
     _rev: conflict.winner.rev,
@@ -83,9 +89,9 @@ function resolvedDoc(conflict: FileConflict, winnerDoc: Doc, choice: FileChoice)
     updatedAt: latest,
     updatedBy: `${authors} (resolved)`,
     ...(kept.length ? { keptDespiteDeletion: kept } : {}),
-    // A minimal stub (no revpos or length, which may differ between devices)
-    // keeps the thumbnail without sending it again.
-    ...(thumb?.digest ? { _attachments: { thumb: { content_type: thumb.content_type ?? 'image/jpeg', digest: thumb.digest, stub: true } } } : {}),
+    // A stub keeps the thumbnail without sending it again; without revpos,
+    // which may differ between devices and would change the revision id.
+    ...(stub ? { _attachments: { thumb: stub } } : {}),
   };
 }
 
