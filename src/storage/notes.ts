@@ -20,6 +20,20 @@ export interface NoteDoc {
   keptDespiteDeletion?: string[];
 }
 
+/** A note that changed: its current state, or no `note` when it is gone (deleted). */
+export interface NoteChange {
+  id: NoteId;
+  note?: Note;
+}
+
+/** Documents per read of {@link NotesStore.readAll}: large enough for few round trips, small enough to keep tasks short. */
+const READ_PAGE = 2000;
+
+/** Options of the changes feed that carry, per document, everything {@link toNote} needs. */
+const NOTE_FEED = { include_docs: true, conflicts: true, style: 'all_docs' } as const;
+
+type FeedChange = PouchDB.Core.ChangesResponseChange<object>;
+
 /**
  * Reads a stored document defensively: a peer may send anything, so every
  * field is checked and a malformed one becomes empty text rather than a crash.
@@ -106,6 +120,80 @@ export class NotesStore {
       if (revs.length) found.set(change.id, { _deleted_conflicts: revs });
     }
     return found;
+  }
+
+  /**
+   * Every note, newest first, and the point of the changes feed to follow
+   * them live from ({@link NotesStore.watch}), with nothing missed between.
+   * @remarks One pass over the changes feed gives each document's winning
+   * revision, its conflicts and all its leaves, so unlike {@link list} only
+   * documents with a deleted leaf are read again.
+   */
+  async readAll(): Promise<{ notes: Note[]; since: number | string }> {
+    // By id: a note changed while the pages are read shows up again later, newer.
+    const byId = new Map<string, Note>();
+    let since: number | string = 0;
+    for (;;) {
+      const res: PouchDB.Core.ChangesResponse<object> = await this.db.changes({ ...NOTE_FEED, since, limit: READ_PAGE, return_docs: true });
+      for (const { id, note } of await this.toChanges(res.results)) {
+        if (note) byId.set(id, note);
+        else byId.delete(id);
+      }
+      since = res.last_seq;
+      if (res.results.length < READ_PAGE) break;
+    }
+    return { notes: [...byId.values()].sort(compareNewestFirst), since };
+  }
+
+  /**
+   * Calls `onChanges` with every note written after `since`: here, in
+   * another tab, or arriving from a peer, in order, grouped as they come.
+   * @returns a function that stops watching.
+   */
+  watch(since: number | string, onChanges: (changes: NoteChange[]) => void, onError: (err: unknown) => void): () => void {
+    let pending: FeedChange[] = [];
+    let queue = Promise.resolve();
+    let isStopped = false;
+    // Changes that arrive while earlier ones are read wait for them, so a
+    // note never goes back to an older state.
+    const flush = async () => {
+      const batch = pending;
+      pending = [];
+      if (batch.length === 0) return;
+      const changes = await this.toChanges(batch);
+      if (!isStopped && changes.length) onChanges(changes);
+    };
+    const feed = this.db
+      .changes({ ...NOTE_FEED, live: true, since, return_docs: false })
+      .on('change', (change) => {
+        if (!isNoteId(change.id)) return;
+        pending.push(change);
+        queue = queue.then(flush).catch(onError);
+      })
+      .on('error', onError);
+    return () => {
+      isStopped = true;
+      feed.cancel();
+    };
+  }
+
+  /** Notes from changes-feed entries; documents with a deleted leaf are read again for {@link deletedLeafRevs}. */
+  private async toChanges(results: readonly FeedChange[]): Promise<NoteChange[]> {
+    const out: NoteChange[] = [];
+    for (const change of results) {
+      if (!isNoteId(change.id)) continue;
+      const doc = change.doc as Record<string, unknown> | undefined;
+      if (change.deleted || !doc) {
+        out.push({ id: change.id });
+        continue;
+      }
+      const conflicts = Array.isArray(doc['_conflicts']) ? doc['_conflicts'].length : 0;
+      // style 'all_docs' lists every leaf: more than the winner and its live
+      // conflicts means a deleted leaf, perhaps another device's delete.
+      const extra = change.changes.length > 1 + conflicts ? { _deleted_conflicts: await deletedLeafRevs(this.db, change.id) } : {};
+      out.push({ id: change.id, note: toNote({ ...doc, ...extra }) });
+    }
+    return out;
   }
 
   async get(id: NoteId): Promise<Note | undefined> {

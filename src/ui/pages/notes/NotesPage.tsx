@@ -1,6 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
-import { matchesQuery, type Note } from '../../../domain/note';
+import type { Note } from '../../../domain/note';
 import { useDataSafety } from '../../hooks/useDataSafety';
 import { useNotes } from '../../hooks/useNotes';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
@@ -8,11 +8,12 @@ import { ConflictResolver } from '../conflicts/ConflictResolver';
 import { HistoryPanel } from './HistoryPanel';
 import { NoteEditor } from './NoteEditor';
 import { NoteList } from './NoteList';
+import { NoteSearch } from './noteSearch';
 
 /** Notes: search, list, and the editor of the selected note. */
 export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
   const { notes: store, logger } = useServices();
-  const { notes, isLoading, error } = useNotes();
+  const { notes, isLoading, isComplete, error } = useNotes();
   const { onlyHere, peers } = useSyncStatus();
   const safety = useDataSafety();
   const [query, setQuery] = useState('');
@@ -22,9 +23,13 @@ export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
     setSelectedId(id);
     setPanel('edit');
   };
-  const visible = useMemo(() => notes.filter((n) => matchesQuery(n, query)), [notes, query]);
+  const [search] = useState(() => new NoteSearch());
+  useEffect(() => (isComplete ? search.prepare(notes) : undefined), [search, notes, isComplete]);
+  const visible = useMemo(() => search.filter(notes, query), [search, notes, query]);
   const onlyHereSet = useMemo(() => new Set(onlyHere), [onlyHere]);
-  const selected = notes.find((n) => n.id === selectedId);
+  // Until the database has been read the rows are remembered summaries
+  // without bodies: opening one would put an empty body in the editor.
+  const selected = isComplete ? notes.find((n) => n.id === selectedId) : undefined;
 
   const create = () => {
     // Close the current note at once: keystrokes typed while the new note is
@@ -56,10 +61,11 @@ export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
         </div>
         {error && <p className="error">Could not read notes: {error.message}</p>}
         {isLoading ? <p className="empty">Loading…</p> : (
-          <NoteList notes={visible} selectedId={selectedId} onlyHere={onlyHereSet} onSelect={select} />
+          <NoteList notes={visible} selectedId={selectedId} onlyHere={onlyHereSet} onSelect={select} resetKey={query} />
         )}
-        <p className="count" data-testid="note-count">
-          {query ? `${visible.length} of ${notes.length} notes` : `${notes.length} notes`}
+        {/* data-query: which search the list answers (the bench times keystrokes by it). */}
+        <p className="count" data-testid="note-count" data-query={query}>
+          {!isComplete ? 'Reading notes…' : query ? `${visible.length} of ${notes.length} notes` : `${notes.length} notes`}
         </p>
       </aside>
       {selected && panel === 'resolve' && <ConflictResolver id={selected.id} onDone={() => setPanel('edit')} />}
@@ -74,7 +80,12 @@ export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
           safeOn={safety?.holders[selected.id]?.map((id) => peers.find((p) => p.id === id)?.url ?? id)}
         />
       )}
-      {!selected && (
+      {!selected && selectedId && !isComplete && (
+        <section className="note-editor placeholder">
+          <p>Opening the note…</p>
+        </section>
+      )}
+      {!selected && !(selectedId && !isComplete) && (
         <section className="note-editor placeholder">
           <p>Select a note, or create one. Everything is saved on this device first and synced to your peers.</p>
         </section>
