@@ -12,6 +12,7 @@ import { startStaticServer } from '../lib/staticServer.mjs';
 import { bundleSizes } from './appBundle.mjs';
 import { CHROMIUM } from './appDevices.mjs';
 import { appReport } from './appReport.mjs';
+import { buildSeedPage } from './appSeed.mjs';
 import { propagation, storedNotes } from './appScenarios.mjs';
 import { startBenchPeer } from './peer.mjs';
 
@@ -33,6 +34,7 @@ export async function runAppBench({ quick = false, reps = 3, log = console.log, 
   const n = quick ? 10_000 : 50_000;
   const samples = quick ? 20 : 50;
   await buildApp();
+  await buildSeedPage(DIST, resolve('tests/bench/out/app-seed'));
   log('app bench: app built');
   const results = [];
   const sizes = await bundleSizes(DIST);
@@ -52,7 +54,7 @@ export async function runAppBench({ quick = false, reps = 3, log = console.log, 
     }
     await browser.close();
     if (!only.includes('stored')) return { results, markdown: appReport({ date: new Date().toISOString(), quick, n, reps, results, initialFiles: sizes.initial.files }) };
-    const stored = await storedNotes({ chromium, origin: site.origin, peer: peers[0], n, reps, scrollSteps: quick ? 100 : 250, log });
+    const stored = await storedNotes({ chromium, origin: site.origin, n, reps, scrollSteps: quick ? 100 : 250, log });
     results.push(...stored);
   } finally {
     await browser.close().catch(() => undefined);

@@ -58,16 +58,6 @@ async function addPeerForm(page, target) {
   await page.getByRole('status').filter({ hasText: 'Syncing starts now' }).waitFor();
 }
 
-/**
- * Adds a peer, then waits on Settings until the header says every peer is up
- * to date: for a long pull, away from the Peers page and its per-peer counts.
- */
-export async function addPeerAndPull(page, target, timeout = SYNC_TIMEOUT_MS) {
-  await addPeerForm(page, target);
-  await page.getByRole('navigation').getByRole('link', { name: 'Settings', exact: true }).click();
-  await page.getByTestId('sync-indicator').filter({ hasText: /^All peers up to date$/ }).waitFor({ timeout });
-}
-
 /** Goes to Notes through the navigation and waits for the page. */
 export async function gotoNotes(page) {
   await page.getByRole('navigation').getByRole('link', { name: 'Notes', exact: true }).click();

@@ -4,8 +4,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import { addPeer, addPeerAndPull, asDevice, CHROMIUM, gotoNotes, heapAfterGc, openApp, serviceWorkerReady } from './appDevices.mjs';
+import { addPeer, asDevice, CHROMIUM, gotoNotes, heapAfterGc, openApp, serviceWorkerReady } from './appDevices.mjs';
 import { scrollWholeList } from './appProbes.mjs';
+import { seedNotes } from './appSeed.mjs';
 import { benchDocs } from './docs.mjs';
 
 const RENDER_TIMEOUT_MS = 15_000;
@@ -110,35 +111,36 @@ async function typeQueries(page, n) {
 }
 
 /**
- * One device with `n` notes (pulled from a seeded peer), then, `reps` times,
+ * One device with `n` notes (seeded by bulkDocs), then, `reps` times,
  * a new tab opened offline: first notes painted, the whole list, heap,
  * search keystrokes and a scroll through the whole list.
  */
-export async function storedNotes({ chromium, origin, peer, n, reps, scrollSteps, log }) {
+export async function storedNotes({ chromium, origin, n, reps, scrollSteps, log }) {
   const rows = [];
   const profile = await mkdtemp(join(os.tmpdir(), 'appbench-profile-'));
   const context = await asDevice(await chromium.launchPersistentContext(profile, CHROMIUM));
-  const db = `app-${n}`;
   try {
-    await peer.create(db);
-    await peer.seed(db, n);
-    const setup = await openApp(context, origin, 'settings');
+    const seedFrom = Date.now();
+    await seedNotes(context, origin, n);
+    log(`${n} notes stored on the device in ${((Date.now() - seedFrom) / 1000).toFixed(1)} s`);
+    // A device in use has opened its notes before: that visit also leaves
+    // the newest rows remembered for the next start.
+    const whole = `${n} notes`;
+    const setup = await openApp(context, origin, 'notes');
     await serviceWorkerReady(setup);
-    const pullFrom = Date.now();
-    await addPeerAndPull(setup, peer.target(db));
-    log(`${n} notes pulled into the device in ${((Date.now() - pullFrom) / 1000).toFixed(1)} s`);
+    await setup.waitForFunction((t) => window.__bench.countSeen[t] !== undefined, whole, { timeout: 5 * 60_000 });
     await setup.close();
     await context.setOffline(true);
     for (let rep = 0; rep < reps; rep += 1) {
       const page = await context.newPage();
       await page.goto(`${origin}/#/notes`);
-      const whole = `${n} notes`;
       await page.waitForFunction((t) => window.__bench.countSeen[t] !== undefined, whole, { timeout: 5 * 60_000 });
       const start = await page.evaluate((t) => {
         const b = window.__bench;
         const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN;
         return { first: b.firstItemPainted, all: b.countSeen[t], fcp, longest: Math.max(0, ...b.longTasks.map((x) => x.duration)) };
       }, whole);
+      log(`stored ${n} #${rep + 1}: list shown after ${Math.round(start.all)} ms`);
       const row = (scenario, method, ms, extra = {}) => rows.push({ scenario, size: n, method, rep, ms, ...extra });
       row('app-start', 'first notes painted', start.first);
       row('app-start', 'whole list loaded', start.all);
@@ -162,7 +164,6 @@ export async function storedNotes({ chromium, origin, peer, n, reps, scrollSteps
     return rows;
   } finally {
     await context.close();
-    await peer.remove(db).catch(() => undefined);
     await rm(profile, { recursive: true, force: true });
   }
 }

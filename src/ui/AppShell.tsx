@@ -1,11 +1,7 @@
+import { lazy, Suspense } from 'react';
 import type { AppUpdater } from '../pwa/registerSW';
 import { useRoute, type Route } from './hooks/useRoute';
-import { ConflictsPage } from './pages/conflicts/ConflictsPage';
-import { FilesPage } from './pages/files/FilesPage';
-import { JoinPage } from './pages/join/JoinPage';
 import { NotesPage } from './pages/notes/NotesPage';
-import { PeersPage } from './pages/peers/PeersPage';
-import { SettingsPage } from './pages/settings/SettingsPage';
 import { SyncIndicator } from './SyncIndicator';
 import { UpdatePrompt } from './UpdatePrompt';
 
@@ -16,6 +12,14 @@ const PAGES: Array<{ route: Route; label: string }> = [
   { route: 'peers', label: 'Peers' },
   { route: 'settings', label: 'Settings' },
 ];
+
+// Pages other than Notes load when first opened: the first paint of the
+// notes needs only the Notes page (issue #6: initial JavaScript size).
+const FilesPage = lazy(() => import('./pages/files/FilesPage').then((m) => ({ default: m.FilesPage })));
+const ConflictsPage = lazy(() => import('./pages/conflicts/ConflictsPage').then((m) => ({ default: m.ConflictsPage })));
+const PeersPage = lazy(() => import('./pages/peers/PeersPage').then((m) => ({ default: m.PeersPage })));
+const SettingsPage = lazy(() => import('./pages/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
+const JoinPage = lazy(() => import('./pages/join/JoinPage').then((m) => ({ default: m.JoinPage })));
 
 /** Header, navigation and the current page. */
 export function AppShell({ updater }: { updater: AppUpdater }) {
@@ -35,12 +39,14 @@ export function AppShell({ updater }: { updater: AppUpdater }) {
       </header>
       <UpdatePrompt updater={updater} />
       <main>
-        {route === 'notes' && <NotesPage />}
-        {route === 'files' && <FilesPage />}
-        {route === 'conflicts' && <ConflictsPage />}
-        {route === 'peers' && <PeersPage />}
-        {route === 'settings' && <SettingsPage />}
-        {route === 'join' && <JoinPage />}
+        <Suspense fallback={<p className="empty">Loading…</p>}>
+          {route === 'notes' && <NotesPage />}
+          {route === 'files' && <FilesPage />}
+          {route === 'conflicts' && <ConflictsPage />}
+          {route === 'peers' && <PeersPage />}
+          {route === 'settings' && <SettingsPage />}
+          {route === 'join' && <JoinPage />}
+        </Suspense>
       </main>
     </div>
   );

@@ -1,27 +1,28 @@
-import DOMPurify from 'dompurify';
-import { marked } from 'marked';
-import { useMemo } from 'react';
+import { useEffect, useState } from 'react';
 
-// Links in notes open outside the app and cannot reach back into it.
-DOMPurify.addHook('afterSanitizeAttributes', (node) => {
-  if (node.tagName === 'A') {
-    node.setAttribute('target', '_blank');
-    node.setAttribute('rel', 'noopener noreferrer');
-  }
-});
+type Render = (source: string) => string;
+let loading: Promise<Render> | undefined;
+let loaded: Render | undefined;
 
-/**
- * Markdown as inert HTML.
- * @remarks Notes arrive from peers nobody vetted, so the rendered HTML goes
- * through DOMPurify: no script, no event handlers, no javascript: URLs.
- */
-export function renderMarkdown(source: string): string {
-  const html = marked.parse(source, { async: false, gfm: true, breaks: true });
-  return DOMPurify.sanitize(html, { USE_PROFILES: { html: true }, FORBID_TAGS: ['style', 'form', 'input'] });
+/** The renderer, loaded once on first use (see renderMarkdown.ts). */
+function loadRenderer(): Promise<Render> {
+  loading ??= import('./renderMarkdown').then((m) => (loaded = m.renderMarkdown));
+  return loading;
 }
 
-/** The rendered body of a note. */
+/** The rendered body of a note (sanitised: see {@link renderMarkdown}). */
 export function MarkdownView({ source }: { source: string }) {
-  const html = useMemo(() => renderMarkdown(source), [source]);
+  const [render, setRender] = useState<Render | undefined>(() => loaded);
+  useEffect(() => {
+    if (render) return;
+    let isCurrent = true;
+    loadRenderer()
+      .then((fn) => isCurrent && setRender(() => fn))
+      .catch(() => undefined);
+    return () => {
+      isCurrent = false;
+    };
+  }, [render]);
+  const html = render ? render(source) : '';
   return <div className="markdown" data-testid="note-preview" dangerouslySetInnerHTML={{ __html: html }} />;
 }
