@@ -44,7 +44,8 @@ export function summariseMemory(samples, last) {
   return {
     peakHeap: max(samples.map((s) => s.heap)),
     rendererRss: max(all.map((processes) => max(renderers(processes).map((p) => p.rss)))),
-    rendererHwm: max(renderers(last).map((p) => p.hwm)),
+    // Per sample, not only at the end: a renderer that ended earlier keeps its last reading.
+    rendererHwm: max(all.map((processes) => max(renderers(processes).map((p) => p.hwm)))),
     browserPss: max(all.map((processes) => processes.reduce((sum, p) => sum + p.pss, 0))),
     samples: samples.length,
   };
