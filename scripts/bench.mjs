@@ -183,7 +183,8 @@ async function appBench() {
 
 async function main() {
   await mkdir(outDir, { recursive: true });
-  const pageDir = join(outDir, 'page');
+  // Its own build directory: two runs at once must not rebuild each other's page under it.
+  const pageDir = await mkdtemp(join(outDir, 'page-'));
   await buildBenchPage(pageDir);
   log(`page built; options ${JSON.stringify(options)}`);
   const site = await startStaticServer({ root: pageDir });
@@ -228,6 +229,7 @@ async function main() {
     await context.close();
     await Promise.all([peer.close(), site.close()]);
     await rm(profileDir, { recursive: true, force: true });
+    await rm(pageDir, { recursive: true, force: true });
   }
 }
 

@@ -110,7 +110,7 @@ async function openDevice(chromiumOptions, origin, workDir, name) {
 
 /** One round trip of a `mib` MiB file; resolves with its figures. */
 async function roundTrip({ chromiumOptions, origin, peer, workDir, log }, mib) {
-  const path = join(workDir, `random-${mib}MiB.bin`);
+  const path = join(workDir, `random-${mib}MiB-${process.pid}.bin`);
   const expected = await randomFile(path, mib);
   const db = `files-${mib}`;
   await peer.create(db);
