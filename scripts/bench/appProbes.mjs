@@ -89,13 +89,19 @@ export function installProbes() {
 
   /**
    * Arms the propagation measurement on a receiving device: resolves with
-   * the wall-clock time a note row containing `text` was painted.
+   * the wall-clock times a note row containing `text` was painted, and the
+   * app's list last heard of changed notes before that.
    */
   probe.armRender = (text) => {
     const rows = () => document.querySelectorAll('[data-testid="note-item"]');
+    // The app marks each time changed notes reach its list (src/ui/hooks/useNotes.ts).
+    performance.clearMarks('p2pcloud:notes-changed');
     probe.renderDone = probe
       .when(() => [...rows()].some((row) => row.textContent?.includes(text)))
-      .then(() => probe.wallNow());
+      .then(() => {
+        const feed = performance.getEntriesByName('p2pcloud:notes-changed').at(-1)?.startTime;
+        return { painted: probe.wallNow(), feed: feed === undefined ? NaN : performance.timeOrigin + feed };
+      });
     return true;
   };
 

@@ -34,7 +34,9 @@ export function appReport({ date, quick, n, reps, results, initialFiles }) {
       ['measure', 'target', 'median', 'p95', 'max', 'samples'],
       [
         row('propagation A → peer → B', 'p95 ≤ 50 ms', 'app-live', 'one peer'),
+        row('… of which until B\'s notes list hears of it', '', 'app-live', "one peer: to B's changes feed"),
         row('propagation A → peer 1 → R → peer 2 → B', 'p95 ≤ 100 ms', 'app-live', 'relay'),
+        row('… of which until B\'s notes list hears of it', '', 'app-live', "relay: to B's changes feed"),
         row('first notes painted', '≤ 400 ms', 'app-start', 'first notes painted'),
         row('first contentful paint (header)', '', 'app-start', 'first contentful paint'),
         row('whole list loaded (count shown)', '', 'app-start', 'whole list loaded'),

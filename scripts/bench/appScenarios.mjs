@@ -22,7 +22,9 @@ function within(promise, ms, what) {
 /**
  * A note saved on device A until it is painted on device B: through one
  * peer, or (relay) A—peer 1—browser R—peer 2—B.
- * @returns {Promise<number[]>} latencies in ms, after `warmup` discarded samples
+ * @returns {Promise<Array<{ ms: number, toFeed: number }>>} per sample (after
+ *   `warmup` discarded ones): saved on A until painted on B, and until B's
+ *   list heard of the change (the rest is B's UI)
  */
 export async function propagation({ browser, origin, targets, samples, warmup = 3, log }) {
   const relay = targets.length === 2;
@@ -53,8 +55,8 @@ export async function propagation({ browser, origin, targets, samples, warmup = 
       await a.evaluate(() => window.__bench.armSaved());
       await title.fill(text);
       const saved = await within(a.evaluate(() => window.__bench.savedDone), RENDER_TIMEOUT_MS, 'save on A');
-      const painted = await within(b.evaluate(() => window.__bench.renderDone), RENDER_TIMEOUT_MS, `"${text}" on B`);
-      if (i >= warmup) latencies.push(painted - saved);
+      const b1 = await within(b.evaluate(() => window.__bench.renderDone), RENDER_TIMEOUT_MS, `"${text}" on B`);
+      if (i >= warmup) latencies.push({ ms: b1.painted - saved, toFeed: b1.feed - saved });
     }
     log(`propagation ${relay ? 'through a relay browser' : 'through one peer'}: ${latencies.length} samples`);
     return latencies;

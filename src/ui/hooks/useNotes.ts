@@ -14,6 +14,9 @@ export interface NotesState {
   error?: Error;
 }
 
+/** Performance mark made each time changed notes reach the list. */
+export const NOTES_CHANGED_MARK = 'p2pcloud:notes-changed';
+
 /** How often, at most, the remembered newest rows are saved while notes change. */
 const HEAD_SAVE_MS = 1000;
 
@@ -50,6 +53,9 @@ export function useNotes(): NotesState {
         stop = store.watch(
           since,
           (changes) => {
+            // Lets the bench (scripts/bench/app.mjs) split a note's propagation
+            // into replication up to this device's changes feed, and the UI after it.
+            performance.mark(NOTES_CHANGED_MARK);
             sorted = applyNoteChanges(sorted, byId, changes);
             setState({ notes: sorted, isLoading: false, isComplete: true });
             headTimer ??= setTimeout(() => {
