@@ -158,6 +158,14 @@ async function profile(run, peer) {
     log(`profile push ${n}: ${JSON.stringify(r, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
     await Promise.all([peer.remove(db), peer.remove(bare)]);
   }
+  for (const n of options.sizes) {
+    const db = `profile-pull-${n}`;
+    await peer.create(db);
+    await peer.seed(db, n);
+    const r = await run('profilePullEngine', [peer.target(db), n]);
+    log(`profile engine pull ${n}: ${JSON.stringify(r, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    await peer.remove(db);
+  }
 }
 
 /**

@@ -10,7 +10,7 @@ import { PeerReplication } from '../../../src/sync/PeerReplication';
 import { benchDocs } from '../../../scripts/bench/docs.mjs';
 import { remoteOf, startEngine, until, type Target } from './engine';
 import { filesBench } from './files';
-import { profilePush } from './profile';
+import { profilePullEngine, profilePush } from './profile';
 
 /** One measurement. */
 export interface Timing {
@@ -94,6 +94,7 @@ const hasAll = (db: PouchDB.Database, n: number) => async () => (await db.info()
 const bench = {
   userAgent: () => Promise.resolve(navigator.userAgent),
   profilePush,
+  profilePullEngine,
   ...filesBench,
   pullPouch: (t: Target) => {
     const local = freshLocal();

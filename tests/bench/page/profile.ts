@@ -7,10 +7,10 @@
 import PouchDB from 'pouchdb-browser';
 import { fastReplicate } from '../../../src/sync/fastReplicate';
 import { benchDocs } from '../../../scripts/bench/docs.mjs';
-import { remoteOf as remote, type Target } from './engine';
+import { remoteOf as remote, startEngine, type Target } from './engine';
 
-/** Per database method: calls and summed milliseconds. */
-type Calls = Record<string, { calls: number; ms: number }>;
+/** Per database method: calls, summed milliseconds and rows returned (changes and allDocs). */
+type Calls = Record<string, { calls: number; ms: number; rows?: number }>;
 
 /** What {@link profilePush} reports, every time in ms. */
 export interface PushProfile {
@@ -35,8 +35,12 @@ function instrument(db: PouchDB.Database, prefix: string, names: string[], calls
       const entry = (calls[`${prefix}.${name}`] ??= { calls: 0, ms: 0 });
       entry.calls += 1;
       if (result && typeof (result as Promise<unknown>).then === 'function') {
-        void (result as Promise<unknown>).then(
-          () => (entry.ms += performance.now() - start),
+        void (result as Promise<{ results?: unknown[]; rows?: unknown[] } | undefined>).then(
+          (value) => {
+            entry.ms += performance.now() - start;
+            const rows = value?.results?.length ?? value?.rows?.length;
+            if (rows !== undefined) entry.rows = (entry.rows ?? 0) + rows;
+          },
           () => (entry.ms += performance.now() - start),
         );
       }
@@ -117,4 +121,21 @@ export async function profilePush(t: Target, bare: Target, n: number): Promise<P
   const bareBulkDocs = performance.now() - start;
   await local.destroy();
   return { total, calls, bareBulkDocs, reads };
+}
+
+/**
+ * Profiles a pull of the `n` documents of `t` by the SyncEngine into an empty
+ * database: what the engine asks of the local database besides replicating
+ * (its changes-feed reads for pending counts show up as local.changes).
+ */
+export async function profilePullEngine(t: Target, n: number): Promise<{ total: number; calls: Calls }> {
+  const local = new PouchDB(`profile-pull-${Date.now()}`, { auto_compaction: false });
+  const calls: Calls = {};
+  instrument(local, 'local', METHODS, calls);
+  const start = performance.now();
+  const stop = await startEngine(local, t, async () => (await local.info()).doc_count >= n);
+  const total = performance.now() - start;
+  stop();
+  await local.destroy();
+  return { total, calls };
 }
