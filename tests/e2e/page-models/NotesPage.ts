@@ -8,6 +8,8 @@ export class NotesPage {
   readonly body: Locator;
   readonly preview: Locator;
   readonly saveState: Locator;
+  /** "N notes" or "N of M notes" under the list. */
+  readonly count: Locator;
 
   constructor(readonly page: Page) {
     this.search = page.getByRole('searchbox', { name: 'Search notes' });
@@ -16,6 +18,15 @@ export class NotesPage {
     this.body = page.getByRole('textbox', { name: 'Body (Markdown)' });
     this.preview = page.getByTestId('note-preview');
     this.saveState = page.getByTestId('save-state');
+    this.count = page.getByTestId('note-count');
+  }
+
+  /** Scrolls the list of notes to its end, as a person dragging the scroll bar down would. */
+  async scrollToEnd(): Promise<void> {
+    await this.page.getByRole('list', { name: 'Notes' }).evaluate((list) => {
+      const scroller = list.parentElement;
+      if (scroller) scroller.scrollTop = scroller.scrollHeight;
+    });
   }
 
   async goto(): Promise<void> {
