@@ -152,6 +152,8 @@ export async function storedNotes({ chromium, origin, n, reps, scrollSteps, log 
       rows.push({ scenario: 'app-heap', size: n, method: 'JS heap after GC', rep, bytes: heap });
       const keys = await typeQueries(page, n);
       keys.forEach((t, i) => row('app-search', 'keystroke painted', t.painted, { key: i }));
+      // Again once search has folded every note's text.
+      rows.push({ scenario: 'app-heap', size: n, method: 'JS heap after searching', rep, bytes: await heapAfterGc(page) });
       const scroll = await page.evaluate(scrollWholeList, scrollSteps);
       row('app-scroll', 'longest task', scroll.longestTask, { longTasks: scroll.longTasks, rowsInDom: scroll.rowsInDom });
       row('app-scroll', 'longest frame', scroll.longestFrame);
