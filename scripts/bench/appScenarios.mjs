@@ -154,6 +154,13 @@ export async function storedNotes({ chromium, origin, n, reps, scrollSteps, log 
       keys.forEach((t, i) => row('app-search', 'keystroke painted', t.painted, { key: i }));
       // Again once search has folded every note's text.
       rows.push({ scenario: 'app-heap', size: n, method: 'JS heap after searching', rep, bytes: await heapAfterGc(page) });
+      // A control for the scroll figure: the longest task in 5 s of doing nothing.
+      const idle = await page.evaluate(async () => {
+        const from = performance.now();
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        return Math.max(0, ...window.__bench.longTasks.filter((t) => t.start >= from).map((t) => t.duration));
+      });
+      row('app-scroll', 'longest task idle 5 s', idle);
       const scroll = await page.evaluate(scrollWholeList, scrollSteps);
       row('app-scroll', 'longest task', scroll.longestTask, { longTasks: scroll.longTasks, rowsInDom: scroll.rowsInDom });
       row('app-scroll', 'longest frame', scroll.longestFrame);
