@@ -1,6 +1,6 @@
 import PouchDB from 'pouchdb-browser';
 import { FILE_ID_PREFIX } from '../domain/file';
-import { NOTE_ID_PREFIX, PEER_ID_PREFIX, peerIdFor } from '../domain/ids';
+import { NOTE_ID_PREFIX, PEER_ID_PREFIX, peerIdFor, type PeerId } from '../domain/ids';
 import type { PeerCredentials } from '../domain/peer';
 import { ConflictStore } from '../storage/conflicts';
 import { createDeviceNameStore, type DeviceNameStore } from '../storage/deviceName';
@@ -10,6 +10,7 @@ import { NotesStore } from '../storage/notes';
 import { watchChanges } from '../storage/changes';
 import { createPeerStore } from '../storage/peerStore';
 import { assessSafety, type SafetyReport } from '../sync/dataSafety';
+import { locateChunks, type ChunkHolding } from '../sync/locateChunks';
 import { createLogger, type Logger } from '../sync/logger';
 import { PeerDirectory } from '../sync/PeerDirectory';
 import { SyncEngine } from '../sync/SyncEngine';
@@ -33,6 +34,8 @@ export interface Services {
   sync: SyncHost;
   /** Asks every peer which of this device's notes it holds at their latest revision. */
   checkSafety: () => Promise<SafetyReport>;
+  /** Asks every peer how many of these chunks (a file's parts) it holds. */
+  locateChunks: (hashes: readonly string[]) => Promise<ChunkHolding[]>;
   /** Server-to-server links (CouchDB `_replicator`). */
   links: ServerLinks;
   logger: Logger;
@@ -72,17 +75,19 @@ export function createServices(): Services {
     pageProtocol: location.protocol,
     onChanged: () => sync.peersChanged(),
   });
-  const checkSafety = async () => {
+  /** Runs `ask` with a handle on every known peer, closed afterwards. */
+  const withPeers = async <T>(ask: (peers: { id: PeerId; db: PouchDB.Database }[]) => Promise<T>): Promise<T> => {
     const peerList = await store.list();
     const peers = await Promise.all(
       peerList.map(async (p) => ({ id: p.id, db: openRemote(p.url, await store.getCredentials(p.id)) })),
     );
     try {
-      return await assessSafety(db, peers, [NOTE_ID_PREFIX, FILE_ID_PREFIX]);
+      return await ask(peers);
     } finally {
       for (const peer of peers) peer.db.close().catch(() => undefined);
     }
   };
+  const checkSafety = () => withPeers((peers) => assessSafety(db, peers, [NOTE_ID_PREFIX, FILE_ID_PREFIX]));
   const links = new ServerLinks({
     credentialsFor: async (url) => store.getCredentials(peerIdFor(url)),
     admins: store.admins,
@@ -91,6 +96,7 @@ export function createServices(): Services {
   return {
     db,
     checkSafety,
+    locateChunks: (hashes) => withPeers((peers) => locateChunks(peers, hashes)),
     links,
     notes: new NotesStore(db, deviceName.get),
     files: new FilesStore(db, {

@@ -62,40 +62,77 @@ const hasData = (doc: { _attachments?: Record<string, unknown> } | undefined): b
   !!doc?._attachments?.['data'];
 
 /**
- * Stores one chunk unless this device already has it.
- * @returns true when it was written, false when it was already here.
+ * Stores one chunk, and returns the revision that holds it now.
+ * @remarks When the chunk is already here (another file has the same
+ * content), it gets a new revision with the same content instead of being
+ * left as it is: a device that deletes the other file frees the chunk only
+ * if it is still at the revision that file recorded (see
+ * {@link releaseChunks}), and a deletion racing with this revision makes a
+ * conflict in which the live revision wins, on every device.
  */
 export async function writeChunk(
   db: PouchDB.Database,
   hash: string,
   bytes: Uint8Array,
   toBody: AttachmentBody,
-): Promise<boolean> {
+): Promise<string> {
   const id = chunkIdFor(hash);
-  let rev: string | undefined;
-  try {
-    const existing = (await db.get(id)) as unknown as ChunkDoc;
-    if (hasData(existing)) return false;
-    rev = existing._rev;
-  } catch (err) {
-    if ((err as { status?: number }).status !== 404) throw err;
+  for (let attempt = 0; ; attempt += 1) {
+    let existing: ChunkDoc | undefined;
+    try {
+      existing = (await db.get(id)) as unknown as ChunkDoc;
+    } catch (err) {
+      if ((err as { status?: number }).status !== 404) throw err;
+    }
+    // Kept as a stub: the content is already stored under its digest.
+    const data = hasData(existing) ? existing?._attachments?.['data'] : { content_type: CHUNK_MIME, data: toBody(bytes) };
+    const doc: ChunkDoc = {
+      _id: id,
+      ...(existing?._rev ? { _rev: existing._rev } : {}),
+      type: 'chunk',
+      schemaVersion: CHUNK_SCHEMA_VERSION,
+      size: bytes.byteLength,
+      _attachments: { data: data as NonNullable<ChunkDoc['_attachments']>[string] },
+    };
+    try {
+      return (await db.put(doc as unknown as PouchDB.Core.PutDocument<object>)).rev;
+    } catch (err) {
+      // Another tab (or a peer) wrote it meanwhile: write on top of that.
+      if ((err as { status?: number }).status !== 409 || attempt >= 3) throw err;
+    }
   }
-  const doc: ChunkDoc = {
-    _id: id,
-    ...(rev ? { _rev: rev } : {}),
-    type: 'chunk',
-    schemaVersion: CHUNK_SCHEMA_VERSION,
-    size: bytes.byteLength,
-    _attachments: { data: { content_type: CHUNK_MIME, data: toBody(bytes) } },
-  };
-  try {
-    await db.put(doc as unknown as PouchDB.Core.PutDocument<object>);
-    return true;
-  } catch (err) {
-    // Another tab (or a peer) stored the same content meanwhile: it is here, which is all that matters.
-    if ((err as { status?: number }).status === 409) return false;
-    throw err;
+}
+
+/**
+ * Frees the chunks of a deleted file that no file here uses any more: each
+ * is deleted (on every device, once synced) only if it is still at the
+ * revision the file recorded, so a chunk another file reused meanwhile stays.
+ * Then its old revision is compacted, which is what gives the space back.
+ * @returns how many chunks were freed.
+ */
+export async function releaseChunks(
+  db: PouchDB.Database,
+  recorded: Readonly<Record<string, string>>,
+  stillUsed: ReadonlySet<string>,
+): Promise<number> {
+  let freed = 0;
+  for (const [hash, rev] of Object.entries(recorded)) {
+    if (stillUsed.has(hash)) continue;
+    const id = chunkIdFor(hash);
+    try {
+      await db.put({ _id: id, _rev: rev, _deleted: true });
+      freed += 1;
+    } catch (err) {
+      // 409: the chunk changed since (reused by another file): keep it. 404: already gone.
+      const status = (err as { status?: number }).status;
+      if (status !== 409 && status !== 404) throw err;
+      continue;
+    }
+    // Not in PouchDB's typings, but part of its API since the start: compacts one document.
+    const compactable = db as unknown as { compactDocument?: (id: string, maxHeight: number) => Promise<unknown> };
+    await compactable.compactDocument?.(id, 0).catch(() => undefined);
   }
+  return freed;
 }
 
 /** Which of `hashes` have a chunk document with its content on this device. */

@@ -22,6 +22,7 @@ import {
   isQuotaError,
   presentChunks,
   readChunk,
+  releaseChunks,
   sha256Hex,
   writeChunk,
   yieldToEventLoop,
@@ -41,6 +42,11 @@ interface FileDoc {
   size: number;
   sha256: string;
   chunks: string[];
+  /**
+   * The revision of each chunk when this file was added: deleting the file
+   * frees a chunk only while it is still at that revision (chunks.ts).
+   */
+  chunkRevs?: Record<string, string>;
   addedAt: string;
   addedBy: string;
   updatedAt: string;
@@ -133,6 +139,7 @@ export class FilesStore {
     await this.checkSpace(file);
     const whole = new Sha256();
     const chunks: string[] = [];
+    const chunkRevs: Record<string, string> = {};
     const progress: AddProgress = { bytesHashed: 0, bytesWritten: 0, total: file.size };
     try {
       for (let start = 0; start < file.size; start += CHUNK_SIZE) {
@@ -142,13 +149,14 @@ export class FilesStore {
         await hashInSlices(whole, bytes);
         progress.bytesHashed += bytes.byteLength;
         onProgress?.({ ...progress });
-        await writeChunk(this.db, hash, bytes, this.toBody);
+        // A part repeated within the file (a run of zeros) is written once.
+        chunkRevs[hash] ??= await writeChunk(this.db, hash, bytes, this.toBody);
         chunks.push(hash);
         progress.bytesWritten += bytes.byteLength;
         onProgress?.({ ...progress });
         await yieldToEventLoop();
       }
-      return await this.writeFileDoc(input, whole.hex(), chunks);
+      return await this.writeFileDoc(input, whole.hex(), chunks, chunkRevs);
     } catch (err) {
       if (isQuotaError(err)) {
         throw new FileError('storage-full', `This device ran out of storage while adding “${file.name}”; it was not added.`);
@@ -169,7 +177,12 @@ export class FilesStore {
     }
   }
 
-  private async writeFileDoc(input: AddInput, sha256: string, chunks: string[]): Promise<StoredFile> {
+  private async writeFileDoc(
+    input: AddInput,
+    sha256: string,
+    chunks: string[],
+    chunkRevs: Record<string, string>,
+  ): Promise<StoredFile> {
     const at = this.now().toISOString();
     const by = this.deviceName();
     const thumb = input.thumbnail;
@@ -182,6 +195,7 @@ export class FilesStore {
       size: input.file.size,
       sha256,
       chunks,
+      chunkRevs,
       addedAt: at,
       addedBy: by,
       updatedAt: at,
@@ -282,9 +296,9 @@ export class FilesStore {
   }
 
   /**
-   * Deletes the file document (on every device, once synced).
-   * @remarks Its chunk documents stay: another file may share them, and
-   * telling which chunks nothing uses any more needs every device's view.
+   * Deletes the file document (on every device, once synced), and frees the
+   * parts no other file here uses (releaseChunks in chunks.ts says when a
+   * part is safe to free even while other devices add files).
    */
   async remove(id: FileId): Promise<void> {
     const current = await this.getDoc(id);
@@ -297,6 +311,10 @@ export class FilesStore {
       updatedAt: this.now().toISOString(),
       updatedBy: this.deviceName(),
     });
+    if (!current.chunkRevs) return;
+    const res = await this.db.allDocs({ include_docs: true, startkey: FILE_ID_PREFIX, endkey: `${FILE_ID_PREFIX}\uffff` });
+    const stillUsed = new Set(res.rows.flatMap((row) => (row.doc ? toStoredFile(row.doc as unknown as Record<string, unknown>).chunks : [])));
+    await releaseChunks(this.db, current.chunkRevs, stillUsed);
   }
 
   /** Writes a change on top of the newest local revision, retrying when another tab wrote in between. */

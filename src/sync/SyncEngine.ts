@@ -1,3 +1,4 @@
+import { CHUNK_ID_PREFIX } from '../domain/file';
 import type { PeerId } from '../domain/ids';
 import type { PeerConfig, PeerCredentials } from '../domain/peer';
 import { createBackoff } from './backoff';
@@ -51,6 +52,7 @@ interface RunningPeer {
   remote?: PouchDB.Database;
   pushedSeq?: string | number;
   pending?: number;
+  unsentChunks?: string[];
 }
 
 /**
@@ -171,7 +173,11 @@ export class SyncEngine {
       const base: PeerStatus = run.replication
         ? run.replication.status()
         : { state: run.peer.config.isPaused ? PeerState.paused : PeerState.signInNeeded };
-      peers[id] = { ...base, ...(run.pending !== undefined ? { pending: run.pending } : {}) };
+      peers[id] = {
+        ...base,
+        ...(run.pending !== undefined ? { pending: run.pending } : {}),
+        ...(run.unsentChunks?.length ? { unsentChunks: run.unsentChunks } : {}),
+      };
     }
     this.snapshot = { ...this.snapshot, peers };
     for (const listener of this.listeners) listener();
@@ -218,7 +224,9 @@ export class SyncEngine {
     let furthest: number | undefined;
     for (const run of this.running.values()) {
       const seq = run.pushedSeq ?? 0;
-      run.pending = (await ids(seq)).length;
+      const unsent = await ids(seq);
+      run.pending = unsent.length;
+      run.unsentChunks = unsent.filter((id) => id.startsWith(CHUNK_ID_PREFIX)).map((id) => id.slice(CHUNK_ID_PREFIX.length));
       const n = Number(seq);
       if (!Number.isNaN(n)) furthest = furthest === undefined ? n : Math.max(furthest, n);
     }

@@ -28,6 +28,11 @@ export interface PeerStatus {
   lastSyncedAt?: string;
   /** Local changes this peer has not received yet; undefined while unknown. */
   pending?: number;
+  /**
+   * Hashes of this device's file chunks among those changes: what is still
+   * to upload to this peer, so each file can show how far its upload got.
+   */
+  unsentChunks?: readonly string[];
   error?: { reason: SyncErrorReason; detail: string; docIds?: string[] };
 }
 

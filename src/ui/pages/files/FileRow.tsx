@@ -3,6 +3,7 @@ import { useServices } from '../../../app/ServicesContext';
 import { formatSize, isImageType, isPdfType, type FileEntry } from '../../../domain/file';
 import { FileConflictPanel } from './FileConflictPanel';
 import { FileThumbnail } from './FileThumbnail';
+import { FileTransfer } from './FileTransfer';
 import { InlineEdit } from './InlineEdit';
 
 type Mode = 'view' | 'rename' | 'move' | 'confirm-delete' | 'resolve';
@@ -79,6 +80,7 @@ export function FileRow({ file, onPreview }: { file: FileEntry; onPreview: (file
             </span>
           )}
         </span>
+        <FileTransfer file={file} />
         {mode === 'rename' && (
           <InlineEdit label={`New name for ${file.name}`} initial={file.name} onCancel={() => setMode('view')}
             onSave={(name) => act('Renaming', () => files.rename(file.id, name).then(() => setMode('view')))} />
