@@ -12,6 +12,13 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  projects: [
+    { name: 'e2e', testIgnore: /files-large\.spec\.ts/ },
+    // Asserts no long task and bounded memory during a large transfer: it
+    // runs alone, after everything else, so other tests' load does not
+    // stretch its tasks.
+    { name: 'large-file', testMatch: /files-large\.spec\.ts/, dependencies: ['e2e'] },
+  ],
   use: {
     trace: 'retain-on-failure',
     launchOptions: {
