@@ -14,7 +14,7 @@
 //   --incognito  an in-memory browser profile instead of one on disk
 //   --sizes a,b  document counts for pull and push (while developing)
 //   --files a,b  file sizes in MiB for the files round trip (default 50,100; --quick 16)
-//   --only x,y   some of pull, push, live, files, app, profile (profile: where a push
+//   --only x,y   some of pull, push, live, files, unwatched, app, profile (profile: where a push
 //                spends its time, printed only; not run unless named)
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,6 +24,7 @@ import { startStaticServer } from './lib/staticServer.mjs';
 import { buildBenchPage } from './bench/build.mjs';
 import { startBenchPeer } from './bench/peer.mjs';
 import { runFilesBench } from './bench/files.mjs';
+import { sendUnwatched } from './bench/unwatched.mjs';
 import { report } from './bench/report.mjs';
 
 const argv = process.argv.slice(2);
@@ -189,6 +190,31 @@ async function appBench() {
   }
 }
 
+/**
+ * Sending files with no DevTools attached (scripts/bench/unwatched.mjs): the
+ * sending device's longest task as a person's browser has it.
+ * @returns the markdown section; its rows are added to `results` by the caller's array.
+ */
+async function unwatchedSends(origin, peer) {
+  const rows = [];
+  for (const mib of options.filesMiB) {
+    const db = `unwatched-${mib}`;
+    await peer.create(db);
+    const r = await sendUnwatched({ origin, target: peer.target(db), mib, chromium: CHROMIUM.executablePath });
+    rows.push(r);
+    log(`unwatched send ${mib} MiB: add ${Math.round(r.addMs)} ms, push ${Math.round(r.pushMs)} ms, longest task ${Math.round(r.longestTaskAddMs)} / ${Math.round(r.longestTaskPushMs)} ms`);
+    await peer.remove(db);
+  }
+  const ms = (v) => `${Math.round(v)} ms`;
+  return [
+    '**Sending a file with no DevTools attached** (Chromium started without a client; one run per size)',
+    '',
+    '| file | add | push | longest task while adding | longest task while pushing |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.mib} MiB | ${ms(r.addMs)} | ${ms(r.pushMs)} | ${ms(r.longestTaskAddMs)} | ${ms(r.longestTaskPushMs)} |`),
+  ].join('\n');
+}
+
 async function main() {
   await mkdir(outDir, { recursive: true });
   // Its own build directory: two runs at once must not rebuild each other's page under it.
@@ -215,6 +241,7 @@ async function main() {
       ? await runFilesBench({ sizesMiB: options.filesMiB, chromiumOptions: CHROMIUM, origin: site.origin, peer, workDir: outDir, log })
       : { results: [], markdown: '' };
     await writeFile(join(outDir, 'partial.json'), JSON.stringify({ options, results, files: files.results }, null, 1));
+    const unwatched = only.includes('files') || only.includes('unwatched') ? await unwatchedSends(site.origin, peer) : '';
     const app = only.includes('app') ? await appBench() : { results: [], markdown: '' };
     const machine = {
       cpus: os.cpus().length,
@@ -225,7 +252,7 @@ async function main() {
       loadAverage: os.loadavg(),
     };
     const date = new Date().toISOString();
-    const text = [report({ date, machine, options, results }), files.markdown, app.markdown].filter(Boolean).join('\n\n');
+    const text = [report({ date, machine, options, results }), files.markdown, unwatched, app.markdown].filter(Boolean).join('\n\n');
     console.log(`\n${text}`);
     const stamp = date.replace(/[:.]/g, '-');
     const raw = JSON.stringify({ date, machine, options, results, files: files.results, app: app.results }, null, 1);

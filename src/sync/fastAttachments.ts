@@ -11,6 +11,14 @@
 /** Attachment bytes one batch may hold; always at least one change's worth. */
 export const ATTACHMENT_BUDGET = 16 * 1024 * 1024;
 
+/**
+ * The budget when the target is a remote peer: PouchDB sends a batch as one
+ * JSON body with every attachment in base64, built in the page's heap, so a
+ * push batch stays small (measured: a 16 MiB push batch took the sending
+ * page's heap 43 MiB above its start).
+ */
+export const PUSH_ATTACHMENT_BUDGET = 4 * 1024 * 1024;
+
 /** How many revisions with attachments are read at once (browsers allow six connections per host). */
 const PARALLEL_READS = 6;
 
@@ -36,13 +44,14 @@ export function attachmentBytes(doc: Doc): number {
 export function withinBudget(
   changes: readonly { id: string }[],
   docsById: ReadonlyMap<string, Doc[]>,
+  budget = ATTACHMENT_BUDGET,
 ): { kept: number; docs: Doc[] } {
   const docs: Doc[] = [];
   let bytes = 0;
   for (let i = 0; i < changes.length; i += 1) {
     const mine = docsById.get(changes[i]?.id ?? '') ?? [];
     const more = mine.reduce((sum, doc) => sum + attachmentBytes(doc), 0);
-    if (i > 0 && more > 0 && bytes + more > ATTACHMENT_BUDGET) return { kept: i, docs };
+    if (i > 0 && more > 0 && bytes + more > budget) return { kept: i, docs };
     bytes += more;
     docs.push(...mine);
   }

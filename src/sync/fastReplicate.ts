@@ -1,4 +1,4 @@
-import { attachmentBytes, fillAttachments, withinBudget } from './fastAttachments';
+import { PUSH_ATTACHMENT_BUDGET, attachmentBytes, fillAttachments, withinBudget } from './fastAttachments';
 import { writeWhileFetching } from './fastPipeline';
 import { newSessionId, readCheckpoint, replicationId, writeCheckpoint, type Seq } from './fastCheckpoint';
 
@@ -190,7 +190,7 @@ async function* fetchBatches(run: Run, since: Seq): AsyncGenerator<Batch> {
     if (!last) return;
     const fetched = await fetchDocs(run, await missingRevs(run, page.results));
     // Cut the page where its attachments would exceed the budget; the rest comes next.
-    const { kept, docs } = withinBudget(page.results, fetched);
+    const { kept, docs } = withinBudget(page.results, fetched, isRemote(run.options.target) ? PUSH_ATTACHMENT_BUDGET : undefined);
     const lastKept = page.results[kept - 1] ?? last;
     // A short page is the end for now; the live replication picks up what comes later.
     const isLast = kept === page.results.length && page.results.length < limit;

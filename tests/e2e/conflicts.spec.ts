@@ -27,7 +27,11 @@ test.describe('several devices edit at once', () => {
     await laptop.go('Notes');
     await laptop.notes.create('Trip', 'pack boots\nbook train\ncall mum');
     await phone.go('Notes');
-    await expect(phone.notes.item('Trip')).toBeVisible();
+    // The whole note, not only its title, must be on the phone before both
+    // go offline: the version both edit from is what the merge starts from.
+    await phone.notes.open('Trip');
+    await expect(phone.notes.body).toHaveValue('pack boots\nbook train\ncall mum');
+    await laptop.synced();
 
     // Both go offline and edit different lines of the same note.
     await laptop.context.setOffline(true);

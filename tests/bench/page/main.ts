@@ -11,6 +11,7 @@ import { benchDocs } from '../../../scripts/bench/docs.mjs';
 import { remoteOf, startEngine, until, type Target } from './engine';
 import { filesBench } from './files';
 import { profilePullEngine, profilePush } from './profile';
+import { runUnwatchedFromAddress } from './unwatched';
 
 /** One measurement. */
 export interface Timing {
@@ -160,3 +161,4 @@ declare global {
 
 window.bench = bench;
 document.body.dataset['ready'] = 'true';
+runUnwatchedFromAddress();
