@@ -47,6 +47,7 @@ export async function sendUnwatched({ origin, target, mib, chromium, timeoutMs =
     { stdio: 'ignore' },
   );
   let timer;
+  const gone = new Promise((resolve) => browser.once('exit', resolve));
   try {
     const hung = new Promise((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no report within ${timeoutMs / 60_000} min`)), timeoutMs);
@@ -59,6 +60,8 @@ export async function sendUnwatched({ origin, target, mib, chromium, timeoutMs =
     clearTimeout(timer);
     browser.kill();
     reports.close();
-    await rm(profile, { recursive: true, force: true });
+    // Chromium writes its profile until it has exited.
+    await gone;
+    await rm(profile, { recursive: true, force: true, maxRetries: 5 });
   }
 }
