@@ -28,6 +28,8 @@ export interface NoteConflict {
   /** The last version both sides shared, when its body is still stored here. */
   base?: { title: string; body: string };
   createdAt: string;
+  /** Deletions an earlier resolution overruled (the winner's `keptDespiteDeletion`): they stay overruled. */
+  keptBefore: string[];
 }
 
 type Doc = Record<string, unknown> & { _id: string; _rev: string };
@@ -74,6 +76,9 @@ export class ConflictStore {
       deletions: deletions.map(version),
       ...(base ? { base } : {}),
       createdAt: typeof winnerDoc['createdAt'] === 'string' ? winnerDoc['createdAt'] : '',
+      keptBefore: Array.isArray(winnerDoc['keptDespiteDeletion'])
+        ? winnerDoc['keptDespiteDeletion'].filter((rev): rev is string => typeof rev === 'string')
+        : [],
     };
   }
 
@@ -89,6 +94,8 @@ export class ConflictStore {
     const all = [conflict.winner, ...conflict.others];
     const latest = all.map((v) => v.updatedAt).sort().at(-1) ?? '';
     const authors = [...new Set(all.map((v) => v.updatedBy))].sort().join(' + ');
+    // Earlier overruled deletions are still leaves of the tree: forgetting them would bring them back.
+    const kept = [...new Set([...conflict.keptBefore, ...conflict.deletions.map((d) => d.rev)])].sort();
     const resolved = {
       _id: conflict.id,
       _rev: conflict.winner.rev,
@@ -99,7 +106,7 @@ export class ConflictStore {
       createdAt: conflict.createdAt,
       updatedAt: latest,
       updatedBy: `${authors} (resolved)`,
-      ...(conflict.deletions.length ? { keptDespiteDeletion: conflict.deletions.map((d) => d.rev).sort() } : {}),
+      ...(kept.length ? { keptDespiteDeletion: kept } : {}),
     };
     const losers = conflict.others.map((v) => ({ _id: conflict.id, _rev: v.rev, _deleted: true }));
     const results = await this.db.bulkDocs([resolved, ...losers]);

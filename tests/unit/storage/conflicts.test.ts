@@ -89,6 +89,29 @@ describe('edit against delete', () => {
     expect(await new ConflictStore(dbB).load(id)).toBeUndefined();
   });
 
+  it('a deletion overruled once stays overruled when a later conflict is resolved', async () => {
+    const { dbA, dbB, a, b, id, meet } = await twoDevices();
+    await a.remove(id);
+    await b.update(id, { title: 'Groceries', body: 'kept' });
+    await meet();
+    await new ConflictStore(dbA).resolve(await conflictOn(dbA, id), { title: 'Groceries', body: 'kept' });
+    await meet();
+    // A new, ordinary conflict: both edit while apart, then one resolves it.
+    await a.update(id, { title: 'Groceries', body: 'kept, edited on A' });
+    await b.update(id, { title: 'Groceries', body: 'kept, edited on B' });
+    await meet();
+    const second = await conflictOn(dbB, id);
+    expect(second.deletions).toEqual([]);
+    await new ConflictStore(dbB).resolve(second, { title: 'Groceries', body: 'kept, merged' });
+    await meet();
+    for (const store of [a, b]) {
+      const note = (await store.list()).find((n) => n.id === id);
+      expect(note?.body).toBe('kept, merged');
+      expect(note?.isDeletedElsewhere).toBe(false);
+    }
+    expect(await new ConflictStore(dbA).load(id)).toBeUndefined();
+  });
+
   it('accepting the deletion deletes the note on every device', async () => {
     const { dbB, a, b, id, meet } = await twoDevices();
     await a.remove(id);
