@@ -32,13 +32,13 @@ async function reportServer() {
 
 /**
  * Adds a file of `mib` MiB in a Chromium with no DevTools client and pushes it to the peer.
- * @param {{ origin: string, target: object, mib: number, chromium: string, timeoutMs?: number }} o
+ * @param {{ origin: string, target: object, mib: number, live?: boolean, chromium: string, timeoutMs?: number }} o
  * @returns {Promise<{ addMs: number, pushMs: number, longestTaskAddMs: number, longestTaskPushMs: number }>}
  */
-export async function sendUnwatched({ origin, target, mib, chromium, timeoutMs = 10 * 60_000 }) {
+export async function sendUnwatched({ origin, target, mib, live = false, chromium, timeoutMs = 10 * 60_000 }) {
   const reports = await reportServer();
   const profile = await mkdtemp(join(tmpdir(), 'p2pcloud-unwatched-'));
-  const order = encodeURIComponent(JSON.stringify({ target, mib, report: reports.url }));
+  const order = encodeURIComponent(JSON.stringify({ target, mib, live, report: reports.url }));
   const browser = spawn(
     chromium,
     ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',

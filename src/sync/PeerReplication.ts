@@ -51,6 +51,14 @@ const STUCK_AFTER = 3;
  */
 export const LIVE_BATCH_SIZE = 10;
 
+/**
+ * Documents per batch of the live push: one. PouchDB builds a push batch as
+ * one JSON body with attachments in base64 on the main thread; a batch of
+ * ten 1 MiB chunks froze the page for far over 200 ms. Typing saves one
+ * document at a time anyway, and a backlog goes through the catch-up.
+ */
+export const LIVE_PUSH_BATCH_SIZE = 1;
+
 /** How a catch-up ended. */
 type CatchUpOutcome = 'done' | 'away' | 'failed';
 
@@ -193,7 +201,7 @@ export class PeerReplication {
       live: true,
       retry: true,
       back_off_function: backOff,
-      batch_size: batchSize ?? LIVE_BATCH_SIZE,
+      batch_size: batchSize ?? (dir === 'push' ? LIVE_PUSH_BATCH_SIZE : LIVE_BATCH_SIZE),
     };
     const replication =
       dir === 'push' ? localDb.replicate.to(remoteDb, options) : localDb.replicate.from(remoteDb, options);

@@ -14,6 +14,8 @@ interface Order {
   target: Target;
   mib: number;
   report: string;
+  /** Sync runs while the file is added (the live push), rather than starting after it (the catch-up). */
+  live?: boolean;
 }
 
 const tasks: Array<{ at: number; ms: number }> = [];
@@ -32,21 +34,27 @@ const longestSince = (from: number) => Math.max(0, ...tasks.filter((t) => t.at >
 
 async function run(order: Order): Promise<Record<string, unknown>> {
   const db = new PouchDB(`unwatched-${Date.now()}`, { auto_compaction: false });
+  const remote = remoteOf(order.target);
+  // Known once the file is added; the sync may already run.
+  const wanted: { ids?: string[] } = {};
+  const onPeer = async () => {
+    if (!wanted.ids) return false;
+    const res = await remote.allDocs({ keys: wanted.ids });
+    return res.rows.every((row) => 'value' in row && !row.value.deleted);
+  };
   const file = randomFile(order.mib);
+  const synced = order.live ? startEngine(db, order.target, onPeer) : undefined;
   const addFrom = performance.now();
   const added = await new FilesStore(db, { deviceName: () => 'unwatched' }).add({ file });
   const addMs = performance.now() - addFrom;
   const longestAdd = longestSince(addFrom);
   const pushFrom = performance.now();
-  const remote = remoteOf(order.target);
-  const wanted = [added.id, ...new Set(added.chunks.map((hash) => `chunk:${hash}`))];
-  const stop = await startEngine(db, order.target, async () => {
-    const res = await remote.allDocs({ keys: wanted });
-    return res.rows.every((row) => 'value' in row && !row.value.deleted);
-  });
+  wanted.ids = [added.id, ...new Set(added.chunks.map((hash) => `chunk:${hash}`))];
+  const stop = await (synced ?? startEngine(db, order.target, onPeer));
   stop();
   return {
     mib: order.mib,
+    live: !!order.live,
     addMs,
     pushMs: performance.now() - pushFrom,
     longestTaskAddMs: longestAdd,

@@ -243,17 +243,17 @@ describe('fastReplicate', () => {
     const server = await peer();
     const remote = await remoteOf(server);
     const local = newLocalDb();
-    const big = Buffer.alloc(1.5 * 1024 * 1024, 7).toString('base64');
+    const big = Buffer.alloc(400 * 1024, 7).toString('base64');
     for (const id of ['chunk:1', 'chunk:2', 'chunk:3']) {
       await local.put({ _id: id, _attachments: { data: { content_type: 'application/octet-stream', data: big } } });
     }
     const batches: number[] = [];
     const result = await fastReplicate({ source: local, target: remote, onBatch: (p) => batches.push(p.changesRead) });
     expect(result.docsWritten).toBe(3);
-    // A push to a peer holds at most 4 MiB of attachments (each batch is one
-    // JSON body with them in base64): two of the 1.5 MiB chunks, then the third.
+    // A push to a peer holds at most 1 MiB of attachments (each batch is one
+    // JSON body with them in base64): two of the 400 KiB chunks, then the third.
     expect(batches).toEqual([2, 3]);
-    expect(((await remote.getAttachment('chunk:3', 'data')) as Buffer).length).toBe(1.5 * 1024 * 1024);
+    expect(((await remote.getAttachment('chunk:3', 'data')) as Buffer).length).toBe(400 * 1024);
     expect((await local.replicate.to(remote)).docs_written).toBe(0);
   });
 
