@@ -25,6 +25,7 @@ import { buildBenchPage } from './bench/build.mjs';
 import { startBenchPeer } from './bench/peer.mjs';
 import { runFilesBench } from './bench/files.mjs';
 import { sendUnwatched } from './bench/unwatched.mjs';
+import { CHROMIUM } from './bench/chromium.mjs';
 import { report } from './bench/report.mjs';
 
 const argv = process.argv.slice(2);
@@ -47,19 +48,6 @@ const options = {
   profile: flag('--incognito') ? 'in-memory (incognito)' : 'on disk (persistent)',
 };
 
-const CHROMIUM = {
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
 
 const outDir = resolve('tests/bench/out');
 const started = Date.now();
@@ -201,7 +189,7 @@ async function unwatchedSends(origin, peer) {
     for (const live of [false, true]) {
       const db = `unwatched-${mib}-${live ? 'live' : 'catch-up'}`;
       await peer.create(db);
-      const r = await sendUnwatched({ origin, target: peer.target(db), mib, live, chromium: CHROMIUM.executablePath });
+      const r = await sendUnwatched({ origin, target: peer.target(db), mib, live });
       rows.push(r);
       log(`unwatched send ${mib} MiB ${live ? 'live' : 'catch-up'}: add ${Math.round(r.addMs)} ms, push ${Math.round(r.pushMs)} ms, longest task ${Math.round(r.longestTaskAddMs)} / ${Math.round(r.longestTaskPushMs)} ms`);
       await peer.remove(db);

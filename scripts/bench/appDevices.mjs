@@ -1,21 +1,10 @@
 // Devices of the app bench: browser contexts running the built app, driven
 // through its UI the way a person (and the e2e page models) would.
 import { installProbes } from './appProbes.mjs';
+import { CHROMIUM } from './chromium.mjs';
 
-/** The same Chromium as scripts/bench.mjs. */
-export const CHROMIUM = {
-  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
+export { CHROMIUM };
+
 
 /** Generous: a 50,000-note pull on 2 shared cores takes minutes. */
 const SYNC_TIMEOUT_MS = 10 * 60_000;

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM } from './chromium.mjs';
 
 /** Waits for one POSTed report on a fresh loopback port. */
 async function reportServer() {
@@ -32,18 +33,16 @@ async function reportServer() {
 
 /**
  * Adds a file of `mib` MiB in a Chromium with no DevTools client and pushes it to the peer.
- * @param {{ origin: string, target: object, mib: number, live?: boolean, chromium: string, timeoutMs?: number }} o
+ * @param {{ origin: string, target: object, mib: number, live?: boolean, timeoutMs?: number }} o
  * @returns {Promise<{ addMs: number, pushMs: number, longestTaskAddMs: number, longestTaskPushMs: number }>}
  */
-export async function sendUnwatched({ origin, target, mib, live = false, chromium, timeoutMs = 10 * 60_000 }) {
+export async function sendUnwatched({ origin, target, mib, live = false, timeoutMs = 10 * 60_000 }) {
   const reports = await reportServer();
   const profile = await mkdtemp(join(tmpdir(), 'p2pcloud-unwatched-'));
   const order = encodeURIComponent(JSON.stringify({ target, mib, live, report: reports.url }));
   const browser = spawn(
-    chromium,
-    ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
-      `${origin}/index.html#unwatched=${order}`],
+    CHROMIUM.executablePath,
+    ['--headless', ...CHROMIUM.args, `--user-data-dir=${profile}`, `${origin}/index.html#unwatched=${order}`],
     { stdio: 'ignore' },
   );
   let timer;
