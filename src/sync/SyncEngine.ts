@@ -4,6 +4,7 @@ import type { PeerConfig, PeerCredentials } from '../domain/peer';
 import { createBackoff } from './backoff';
 import { hardenRemote } from './hardenRemote';
 import type { Logger } from './logger';
+import { PendingChanges } from './pendingChanges';
 import { PeerReplication } from './PeerReplication';
 import { PeerState, type PeerStatus } from './peerStatus';
 
@@ -42,8 +43,12 @@ function runnable(peer: EnginePeer): boolean {
   return !peer.config.isPaused && !(peer.config.needsLogin && !peer.credentials);
 }
 
-/** Quiet time before pending changes are recounted. */
-const REFRESH_DELAY_MS = 150;
+/**
+ * Pending changes are recounted at most this often. A recount is a pass over
+ * an in-memory map (pendingChanges.ts), but a pull fires a change event per
+ * document and each recount publishes a snapshot every tab re-renders.
+ */
+const REFRESH_DELAY_MS = 100;
 
 interface RunningPeer {
   peer: EnginePeer;
@@ -65,20 +70,29 @@ export class SyncEngine {
   private readonly running = new Map<PeerId, RunningPeer>();
   private readonly listeners = new Set<() => void>();
   private snapshot: SyncSnapshot = { peers: {}, onlyHere: [] };
-  private localChanges?: PouchDB.Core.Changes<object>;
-  private isRefreshing = false;
-  private isRefreshQueued = false;
+  private readonly changed: PendingChanges;
   private refreshTimer?: ReturnType<typeof setTimeout>;
   private isStopped = false;
+  private isStarted = false;
+  /** Set once {@link setPeers} has been called: from then on, which changes to track is known. */
+  private hasPeerList = false;
 
-  constructor(private readonly deps: SyncEngineDeps) {}
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.changed = new PendingChanges(
+      deps.localDb,
+      () => this.refreshPending(),
+      (err) => deps.logger.warn('local changes feed failed', String(err)),
+    );
+  }
 
-  /** Starts watching local changes (for pending counts). Call once. */
+  /**
+   * Call once. Pending counts start with the first {@link setPeers}: only
+   * then is it known from which local seq the peers need changes, so the
+   * local changes feed is read once, from there, and not from the start.
+   */
   start(): void {
-    this.localChanges = this.deps.localDb
-      .changes({ live: true, since: 'now', return_docs: false })
-      .on('change', () => this.refreshPending())
-      .on('error', (err) => this.deps.logger.warn('local changes feed failed', String(err)));
+    this.isStarted = true;
+    if (this.hasPeerList) this.changed.track(this.oldestPushed());
     this.refreshPending();
   }
 
@@ -101,6 +115,8 @@ export class SyncEngine {
       if (runnable(peer)) this.startPeer(run);
     }
     this.publish();
+    this.hasPeerList = true;
+    if (this.isStarted) this.changed.track(this.oldestPushed());
     this.refreshPending();
   }
 
@@ -120,7 +136,7 @@ export class SyncEngine {
   stop(): void {
     this.isStopped = true;
     clearTimeout(this.refreshTimer);
-    this.localChanges?.cancel();
+    this.changed.stop();
     for (const [id, run] of this.running) this.stopPeer(id, run, true);
   }
 
@@ -183,56 +199,52 @@ export class SyncEngine {
     for (const listener of this.listeners) listener();
   }
 
-  /**
-   * Recounts, per peer, the local changes past its push checkpoint, and which
-   * documents no peer has. Coalesces bursts: at most one count runs at a
-   * time, and it starts only after a short pause, because a pull of
-   * thousands of documents fires a change event for each and every count
-   * reads the changes feed (measured: recounting on every event made the
-   * engine slower than plain PouchDB on a 10,000-document pull).
-   */
-  private refreshPending(): void {
-    if (this.isRefreshing || this.refreshTimer) {
-      this.isRefreshQueued = this.isRefreshing;
-      return;
+  /** The local seq up to which every known peer has everything; 0 with no peer. */
+  private oldestPushed(): number {
+    let oldest: number | undefined;
+    for (const run of this.running.values()) {
+      const seq = seqNumber(run.pushedSeq);
+      oldest = oldest === undefined ? seq : Math.min(oldest, seq);
     }
+    return oldest ?? 0;
+  }
+
+  /** Recounts soon; a burst of changes (a pull fires one per document) gives one recount. */
+  private refreshPending(): void {
+    if (this.refreshTimer || !this.isStarted || this.isStopped) return;
     this.refreshTimer = setTimeout(() => {
       this.refreshTimer = undefined;
-      this.runRefresh();
+      this.countPending();
     }, REFRESH_DELAY_MS);
   }
 
-  private runRefresh(): void {
+  /** Per peer, the local changes past its push checkpoint; and which documents no peer has. */
+  private countPending(): void {
     if (this.isStopped) return;
-    this.isRefreshing = true;
-    this.countPending()
-      .catch((err: unknown) => this.deps.logger.warn('counting pending changes failed', String(err)))
-      .finally(() => {
-        this.isRefreshing = false;
-        if (this.isRefreshQueued && !this.isStopped) {
-          this.isRefreshQueued = false;
-          this.refreshPending();
-        }
-      });
-  }
-
-  private async countPending(): Promise<void> {
-    const ids = async (since: string | number) => {
-      const res = await this.deps.localDb.changes({ since, return_docs: true });
-      return res.results.map((r) => r.id);
-    };
+    this.changed.forget(this.oldestPushed());
     let furthest: number | undefined;
     for (const run of this.running.values()) {
-      const seq = run.pushedSeq ?? 0;
-      const unsent = await ids(seq);
+      const seq = seqNumber(run.pushedSeq);
+      const unsent = this.changed.after(seq);
       run.pending = unsent.length;
-      run.unsentChunks = unsent.filter((id) => id.startsWith(CHUNK_ID_PREFIX)).map((id) => id.slice(CHUNK_ID_PREFIX.length));
-      const n = Number(seq);
-      if (!Number.isNaN(n)) furthest = furthest === undefined ? n : Math.max(furthest, n);
+      const chunks = unsent.filter((id) => id.startsWith(CHUNK_ID_PREFIX)).map((id) => id.slice(CHUNK_ID_PREFIX.length));
+      run.unsentChunks = sameItems(run.unsentChunks, chunks) ? run.unsentChunks : chunks;
+      furthest = furthest === undefined ? seq : Math.max(furthest, seq);
     }
-    const onlyHere = await ids(furthest ?? 0);
-    if (this.isStopped) return;
-    this.snapshot = { ...this.snapshot, onlyHere };
+    const onlyHere = this.changed.after(furthest ?? 0);
+    // The same array when nothing changed, so that the notes list and the
+    // other tabs are not handed a new list of thousands of ids for nothing.
+    if (!sameItems(this.snapshot.onlyHere, onlyHere)) this.snapshot = { ...this.snapshot, onlyHere };
     this.publish();
   }
+}
+
+/** A local seq as a number (local databases number their changes; anything else counts from 0). */
+function seqNumber(seq: string | number | undefined): number {
+  const n = Number(seq ?? 0);
+  return Number.isNaN(n) ? 0 : n;
+}
+
+function sameItems(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((item, i) => item === b[i]);
 }

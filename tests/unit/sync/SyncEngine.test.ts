@@ -95,6 +95,37 @@ describe('SyncEngine against real CouchDB-protocol peers', () => {
     expect((await remote.allDocs()).rows.map((r) => r.id)).toEqual(['note:1', 'note:2', 'note:3']);
   });
 
+  it('counts a document edited twice once, and a peer added later lacks what the first peer already has', async () => {
+    const home = await peer();
+    const work = await peer();
+    const { engine, localDb } = engineFor();
+    const homeCfg = config(home.dbUrl('notes'));
+    await engine.setPeers([{ config: { ...homeCfg, isPaused: true }, credentials: member }]);
+    await localDb.bulkDocs([{ _id: 'note:1' }, { _id: 'note:2' }, { _id: 'note:gone' }]);
+    const first = await localDb.get('note:1');
+    await localDb.put({ ...first, title: 'edited' });
+    await localDb.remove(await localDb.get('note:gone'));
+    // Three documents changed (one of them twice, one deleted): three pending, not five.
+    await waitFor('3 pending for home', () => engine.getSnapshot().peers[homeCfg.id]?.pending === 3, { subscribe: engine.subscribe });
+    await engine.setPeers([{ config: homeCfg, credentials: member }]);
+    await waitFor('home has everything', () => engine.getSnapshot().peers[homeCfg.id]?.pending === 0, { subscribe: engine.subscribe });
+    expect(engine.getSnapshot().onlyHere).toEqual([]);
+
+    // Work joins paused: everything counts for it again, though home's checkpoint is past all of it.
+    const workCfg = config(work.dbUrl('notes'), true);
+    await engine.setPeers([{ config: homeCfg, credentials: member }, { config: workCfg, credentials: member }]);
+    await waitFor('3 pending for work', () => engine.getSnapshot().peers[workCfg.id]?.pending === 3, { subscribe: engine.subscribe });
+    expect(engine.getSnapshot().peers[homeCfg.id]?.pending).toBe(0);
+    expect(engine.getSnapshot().onlyHere).toEqual([]);
+
+    // A new change is pending for both until home has it; then only work lacks it.
+    await localDb.put({ _id: 'note:3' });
+    await waitFor('home sent note:3', () => engine.getSnapshot().peers[homeCfg.id]?.pending === 0 && engine.getSnapshot().peers[workCfg.id]?.pending === 4, {
+      subscribe: engine.subscribe,
+    });
+    expect(engine.getSnapshot().onlyHere).toEqual([]);
+  });
+
   it('backs off while a peer is down and catches up when it returns', async () => {
     const first = await startTestPeer();
     const port = first.port;

@@ -1,0 +1,66 @@
+/**
+ * Which local documents changed after a given local seq, kept in memory.
+ * @remarks The engine asks "what has this peer not received?" after every
+ * push checkpoint and every local change. Answering it with a read of the
+ * changes feed each time made the engine slower than plain PouchDB: a push
+ * of 10,000 documents reread the feed after each of its batches (measured:
+ * 22 s against 7.8 s for the replication alone). Here the feed is read once,
+ * from the oldest seq any peer still needs, and then followed live; every
+ * recount is a pass over this map, with no database read.
+ */
+export class PendingChanges {
+  /** The latest local seq of each document whose latest change is after {@link floor}. */
+  private readonly latest = new Map<string, number>();
+  /**
+   * Every document whose latest change is after this seq is in {@link latest}
+   * (once the feed has caught up). Infinite until something is tracked.
+   */
+  private floor = Number.POSITIVE_INFINITY;
+  private feed?: PouchDB.Core.Changes<object>;
+
+  constructor(
+    private readonly db: PouchDB.Database,
+    /** Called after each change the feed reports. */
+    private readonly onChange: () => void,
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  /**
+   * Makes sure every change after `seq` is tracked. If less was, the feed is
+   * read again from `seq` (a peer added, or one whose progress was lost);
+   * entries read before stay valid, as a document's latest seq only grows.
+   */
+  track(seq: number): void {
+    if (seq >= this.floor) return;
+    this.feed?.cancel();
+    this.floor = seq;
+    this.feed = this.db
+      .changes({ live: true, since: seq, return_docs: false })
+      .on('change', (change) => {
+        const at = Number(change.seq);
+        if (at <= this.floor) return;
+        this.latest.set(change.id, at);
+        this.onChange();
+      })
+      .on('error', (err) => this.onError(err));
+  }
+
+  /** Drops what every peer has received (changes at or below `seq`), so the map stays small. */
+  forget(seq: number): void {
+    if (seq <= this.floor) return;
+    this.floor = seq;
+    for (const [id, at] of this.latest) if (at <= seq) this.latest.delete(id);
+  }
+
+  /** Ids of documents whose latest change is after `seq`. */
+  after(seq: number): string[] {
+    const ids: string[] = [];
+    for (const [id, at] of this.latest) if (at > seq) ids.push(id);
+    return ids;
+  }
+
+  stop(): void {
+    this.feed?.cancel();
+    this.feed = undefined;
+  }
+}
