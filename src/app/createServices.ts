@@ -9,10 +9,11 @@ import { FilesStore } from '../storage/files';
 import { NotesStore } from '../storage/notes';
 import { watchChanges } from '../storage/changes';
 import { createPeerStore } from '../storage/peerStore';
-import { assessSafety, type SafetyReport } from '../sync/dataSafety';
+import type { SafetyReport } from '../sync/dataSafety';
 import { locateChunks, type ChunkHolding } from '../sync/locateChunks';
 import { createLogger, type Logger } from '../sync/logger';
 import { PeerDirectory } from '../sync/PeerDirectory';
+import { SafetyTracker } from '../sync/SafetyTracker';
 import { SyncEngine } from '../sync/SyncEngine';
 import { ServerLinks } from '../sync/serverLinks';
 import { SyncHost } from '../sync/SyncHost';
@@ -32,8 +33,11 @@ export interface Services {
   deviceName: DeviceNameStore;
   peers: PeerDirectory;
   sync: SyncHost;
-  /** Asks every peer which of this device's notes it holds at their latest revision. */
-  checkSafety: () => Promise<SafetyReport>;
+  /**
+   * Asks every peer which of this device's notes it holds at their latest revision:
+   * about what may have changed since the last check, or about everything with `full`.
+   */
+  checkSafety: (options?: { full?: boolean }) => Promise<SafetyReport>;
   /** Asks every peer how many of these chunks (a file's parts) it holds. */
   locateChunks: (hashes: readonly string[]) => Promise<ChunkHolding[]>;
   /** Server-to-server links (CouchDB `_replicator`). */
@@ -63,7 +67,7 @@ export function createServices(): Services {
     logger: logger.child('sync'),
     channel: typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('p2pcloud-sync'),
     locks: navigator.locks,
-    checkSafety: () => checkSafety(),
+    checkSafety: (options) => checkSafety(options),
     // The peer list is replicated: follow peers added or removed on other devices.
     watchPeers: (onChange) => watchChanges(db, (id) => id.startsWith(PEER_ID_PREFIX) && onChange()),
     createEngine: () =>
@@ -87,7 +91,9 @@ export function createServices(): Services {
       for (const peer of peers) peer.db.close().catch(() => undefined);
     }
   };
-  const checkSafety = () => withPeers((peers) => assessSafety(db, peers, [NOTE_ID_PREFIX, FILE_ID_PREFIX]));
+  // One tracker for the app, so checks never overlap and each builds on the last.
+  const safety = new SafetyTracker({ localDb: db, prefixes: [NOTE_ID_PREFIX, FILE_ID_PREFIX], withPeers });
+  const checkSafety = (options?: { full?: boolean }) => safety.check(options);
   const links = new ServerLinks({
     credentialsFor: async (url) => store.getCredentials(peerIdFor(url)),
     admins: store.admins,

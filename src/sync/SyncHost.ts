@@ -17,14 +17,19 @@ export interface HostSnapshot {
   safety?: SafetyReport;
 }
 
+// 'peer-statuses' leaves `onlyHere` out: it can hold tens of thousands of ids
+// and rarely changes, so it is posted (as 'status') only when it did.
 type Message =
   | { type: 'peers-changed' }
   | { type: 'status'; sync: SyncSnapshot }
+  | { type: 'peer-statuses'; peers: SyncSnapshot['peers'] }
   | { type: 'safety'; report: SafetyReport }
   | { type: 'status-request' };
 
 /** Quiet time after the last change before the peers are asked again. */
 const SAFETY_SETTLE_MS = 800;
+/** How often every document is asked about again, since a peer can lose data behind our back. */
+const SAFETY_FULL_CHECK_MS = 10 * 60_000;
 
 /** The browser APIs the host needs, injected so tests and old browsers can differ. */
 export interface SyncHostDeps {
@@ -36,8 +41,14 @@ export interface SyncHostDeps {
   locks?: Pick<LockManager, 'request'>;
   /** Calls back when the replicated peer list changes (a peer added on another device). */
   watchPeers?: (onChange: () => void) => () => void;
-  /** Asks the peers which notes they hold; run by the leader only, so other tabs add no traffic. */
-  checkSafety?: () => Promise<SafetyReport>;
+  /**
+   * Asks the peers which notes they hold; run by the leader only, so other tabs add no traffic.
+   * @remarks Expected to be incremental unless `full` is set, and to return
+   * the previous report object when nothing changed (see {@link SafetyTracker}).
+   */
+  checkSafety?: (options?: { full?: boolean }) => Promise<SafetyReport>;
+  /** Period of the full safety check; {@link SAFETY_FULL_CHECK_MS} by default. */
+  safetyFullCheckMs?: number;
   logger: Logger;
 }
 
@@ -55,6 +66,7 @@ export class SyncHost {
   private readonly listeners = new Set<() => void>();
   private reloadQueue: Promise<void> = Promise.resolve();
   private safetyTimer?: ReturnType<typeof setTimeout>;
+  private fullCheckTimer?: ReturnType<typeof setInterval>;
 
   constructor(private readonly deps: SyncHostDeps) {}
 
@@ -100,40 +112,67 @@ export class SyncHost {
     engine.subscribe(() => this.onEngineUpdate(engine.getSnapshot()));
     engine.start();
     this.update({ isLeader: true });
+    if (this.deps.checkSafety) {
+      this.fullCheckTimer = setInterval(
+        () => this.checkSafety({ full: true }),
+        this.deps.safetyFullCheckMs ?? SAFETY_FULL_CHECK_MS,
+      );
+    }
     await this.reloadPeers();
   }
 
-  private onEngineUpdate(sync: SyncSnapshot): void {
-    this.update({ statuses: sync.peers, onlyHere: sync.onlyHere });
-    this.deps.channel?.postMessage({ type: 'status', sync } satisfies Message);
-    this.scheduleSafetyCheck();
+  /** Stops the periodic safety check (the engine is left to its owner). */
+  stop(): void {
+    clearTimeout(this.safetyTimer);
+    clearInterval(this.fullCheckTimer);
+  }
+
+  /** `isRequested`: another tab asked for everything, `onlyHere` included. */
+  private onEngineUpdate(sync: SyncSnapshot, isRequested = false): void {
+    const previous = this.snapshot.onlyHere;
+    const onlyHere = sameIds(previous, sync.onlyHere) ? previous : sync.onlyHere;
+    this.update({ statuses: sync.peers, onlyHere });
+    const message: Message =
+      onlyHere !== previous || isRequested
+        ? { type: 'status', sync: { peers: sync.peers, onlyHere } }
+        : { type: 'peer-statuses', peers: sync.peers };
+    this.deps.channel?.postMessage(message);
+    if (!isRequested) this.scheduleSafetyCheck();
   }
 
   /** Asks the peers again once sync has been quiet for a moment (leader only). */
   private scheduleSafetyCheck(): void {
-    const check = this.deps.checkSafety;
-    if (!check || !this.engine) return;
+    if (!this.deps.checkSafety || !this.engine) return;
     clearTimeout(this.safetyTimer);
-    this.safetyTimer = setTimeout(() => {
-      check()
-        .then((report) => {
-          this.update({ safety: report });
-          this.deps.channel?.postMessage({ type: 'safety', report } satisfies Message);
-        })
-        .catch((err: unknown) => this.deps.logger.warn('checking data safety failed', String(err)));
-    }, SAFETY_SETTLE_MS);
+    this.safetyTimer = setTimeout(() => this.checkSafety({}), SAFETY_SETTLE_MS);
+  }
+
+  private checkSafety(options: { full?: boolean }): void {
+    this.deps
+      .checkSafety?.(options)
+      .then((report) => {
+        // The same report back means nothing changed: no render, no message.
+        if (report === this.snapshot.safety) return;
+        this.update({ safety: report });
+        this.deps.channel?.postMessage({ type: 'safety', report } satisfies Message);
+      })
+      .catch((err: unknown) => this.deps.logger.warn('checking data safety failed', String(err)));
   }
 
   private onMessage(message: Message): void {
     if (message.type === 'peers-changed') {
       this.reloadPeers().catch((err: unknown) => this.deps.logger.warn('reloading peers failed', String(err)));
     } else if (message.type === 'status-request' && this.engine) {
-      this.onEngineUpdate(this.engine.getSnapshot());
+      this.onEngineUpdate(this.engine.getSnapshot(), true);
       if (this.snapshot.safety) this.deps.channel?.postMessage({ type: 'safety', report: this.snapshot.safety } satisfies Message);
     } else if (message.type === 'safety' && !this.engine) {
       this.update({ safety: message.report });
     } else if (message.type === 'status' && !this.engine) {
-      this.update({ statuses: message.sync.peers, onlyHere: message.sync.onlyHere });
+      const previous = this.snapshot.onlyHere;
+      const onlyHere = sameIds(previous, message.sync.onlyHere) ? previous : message.sync.onlyHere;
+      this.update({ statuses: message.sync.peers, onlyHere });
+    } else if (message.type === 'peer-statuses' && !this.engine) {
+      this.update({ statuses: message.peers });
     }
   }
 
@@ -162,4 +201,9 @@ export class SyncHost {
     this.snapshot = { ...this.snapshot, ...patch };
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Same ids in the same order (cheap when it is the same array). */
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((id, i) => id === b[i]));
 }

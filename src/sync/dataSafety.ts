@@ -1,4 +1,5 @@
 import type { PeerId } from '../domain/ids';
+import { SafetyTracker } from './SafetyTracker';
 
 /** What one peer reported about this device's documents. */
 export interface PeerHolding {
@@ -7,15 +8,16 @@ export interface PeerHolding {
   isReachable: boolean;
   /** Documents whose every current revision (winner and conflicts) the peer has. */
   holds: number;
-  /** Ids of documents the peer lacks at their latest revision. */
+  /** Ids of documents the peer lacks at their latest revision, in the order of `prefixes`, then by id. */
   missing: string[];
   error?: string;
 }
 
 /** Where this device's data is safe, as the peers report it. */
 export interface SafetyReport {
+  /** When this answer was worked out; a later check that finds nothing new keeps the same report. */
   checkedAt: string;
-  /** Documents on this device that were checked. */
+  /** Documents on this device that were checked (deleted ones are not counted). */
   total: number;
   peers: PeerHolding[];
   /** Documents whose latest revision no peer has: they exist only on this device. */
@@ -30,68 +32,22 @@ export interface SafetyPeer {
   db: Pick<PouchDB.Database, 'revsDiff'>;
 }
 
-const BATCH = 500;
-
 /**
- * Asks every peer which of this device's current revisions it lacks.
+ * Asks every peer which of this device's current revisions it lacks (a full check).
  * @remarks Uses CouchDB's `_revs_diff`, the same question replication asks,
  * so the figures are what the peers report, not what this device guesses.
- * Only documents whose ids start with one of `prefixes` are counted.
+ * Only documents whose ids start with one of `prefixes` are counted. Reads
+ * the documents in pages; the app keeps a {@link SafetyTracker} instead, which
+ * gives the same report while asking only about what may have changed.
  */
-export async function assessSafety(
+export function assessSafety(
   localDb: PouchDB.Database,
   peers: readonly SafetyPeer[],
   prefixes: readonly string[],
   now: () => Date = () => new Date(),
 ): Promise<SafetyReport> {
-  const leaves = await currentRevisions(localDb, prefixes);
-  const ids = Object.keys(leaves);
-  const holdings = await Promise.all(peers.map((peer) => askPeer(peer, leaves, ids)));
-  const holders: Record<string, PeerId[]> = {};
-  for (const id of ids) holders[id] = [];
-  for (const holding of holdings) {
-    if (!holding.isReachable) continue;
-    const missing = new Set(holding.missing);
-    for (const id of ids) if (!missing.has(id)) holders[id]?.push(holding.peerId);
-  }
-  return {
-    checkedAt: now().toISOString(),
-    total: ids.length,
-    peers: holdings,
-    onlyHere: ids.filter((id) => (holders[id]?.length ?? 0) === 0),
-    holders,
-  };
-}
-
-/** Every current revision (winner and conflicts) of the matching documents. */
-async function currentRevisions(db: PouchDB.Database, prefixes: readonly string[]): Promise<Record<string, string[]>> {
-  const result: Record<string, string[]> = {};
-  for (const prefix of prefixes) {
-    const res = await db.allDocs({ include_docs: true, conflicts: true, startkey: prefix, endkey: `${prefix}\uffff` });
-    for (const row of res.rows) {
-      const conflicts = (row.doc as { _conflicts?: string[] } | undefined)?._conflicts ?? [];
-      result[row.id] = [row.value.rev, ...conflicts];
-    }
-  }
-  return result;
-}
-
-async function askPeer(peer: SafetyPeer, leaves: Record<string, string[]>, ids: string[]): Promise<PeerHolding> {
-  const missing: string[] = [];
-  try {
-    for (let i = 0; i < ids.length; i += BATCH) {
-      const batch: Record<string, string[]> = {};
-      for (const id of ids.slice(i, i + BATCH)) batch[id] = leaves[id] ?? [];
-      const diff = await peer.db.revsDiff(batch);
-      for (const [id, entry] of Object.entries(diff)) {
-        if ((entry as { missing?: string[] }).missing?.length) missing.push(id);
-      }
-    }
-  } catch (err) {
-    const e = err as { status?: number; message?: string };
-    return { peerId: peer.id, isReachable: false, holds: 0, missing: [], error: e.status ? `HTTP ${e.status}` : 'unreachable' };
-  }
-  return { peerId: peer.id, isReachable: true, holds: ids.length - missing.length, missing };
+  const tracker = new SafetyTracker({ localDb, prefixes, withPeers: (ask) => ask(peers), now });
+  return tracker.check({ full: true });
 }
 
 /** The one-line answer to "is my data safe?". */
