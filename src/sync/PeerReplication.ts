@@ -36,6 +36,8 @@ export interface PeerReplicationDeps {
   onUpdate: () => void;
   /** Called with the local seq up to which the peer has received everything (a push checkpoint). */
   onPushed: (seq: string | number) => void;
+  /** Called with true when a catch-up pull starts writing here, and false when it ends. */
+  onPulling?: (isPulling: boolean) => void;
 }
 
 /** Attempts that fail the same way on the same batch before it is reported as stuck. */
@@ -175,7 +177,16 @@ export class PeerReplication {
   }
 
   /** One fast, one-shot replication in `dir`, reporting progress like the live one. */
-  private fast(dir: Direction, options: Partial<FastReplicateOptions>): Promise<FastResult> {
+  private async fast(dir: Direction, options: Partial<FastReplicateOptions>): Promise<FastResult> {
+    if (dir === 'pull') this.deps.onPulling?.(true);
+    try {
+      return await this.fastOnce(dir, options);
+    } finally {
+      if (dir === 'pull') this.deps.onPulling?.(false);
+    }
+  }
+
+  private fastOnce(dir: Direction, options: Partial<FastReplicateOptions>): Promise<FastResult> {
     const { localDb, remoteDb, logger } = this.deps;
     return fastReplicate({
       source: dir === 'pull' ? remoteDb : localDb,

@@ -71,6 +71,8 @@ export class SyncEngine {
   private readonly listeners = new Set<() => void>();
   private snapshot: SyncSnapshot = { peers: {}, onlyHere: [] };
   private readonly changed: PendingChanges;
+  /** Replications whose catch-up pull is writing here; see {@link PendingChanges.pause}. */
+  private readonly pulling = new Set<object>();
   private refreshTimer?: ReturnType<typeof setTimeout>;
   private isStopped = false;
   private isStarted = false;
@@ -152,6 +154,7 @@ export class SyncEngine {
     run.remote = hardenRemote(this.deps.openRemote(config.url, credentials), (err) =>
       this.deps.logger.debug('peer info failed during replication', String(err)),
     );
+    const token = {};
     run.replication = new PeerReplication({
       localDb: this.deps.localDb,
       remoteDb: run.remote,
@@ -165,6 +168,12 @@ export class SyncEngine {
           this.deps.logger.warn('could not save push progress', String(err));
         });
         this.refreshPending();
+      },
+      onPulling: (isPulling) => {
+        if (isPulling) this.pulling.add(token);
+        else this.pulling.delete(token);
+        if (this.pulling.size > 0) this.changed.pause();
+        else if (!this.isStopped) this.changed.resume();
       },
     });
     run.replication.start();

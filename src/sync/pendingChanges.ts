@@ -17,6 +17,8 @@ export class PendingChanges {
    */
   private floor = Number.POSITIVE_INFINITY;
   private feed?: PouchDB.Core.Changes<object>;
+  /** While set, the feed is not read; see {@link pause}. */
+  private isPaused = false;
 
   constructor(
     private readonly db: PouchDB.Database,
@@ -32,10 +34,35 @@ export class PendingChanges {
    */
   track(seq: number): void {
     if (seq >= this.floor) return;
-    this.feed?.cancel();
     this.floor = seq;
+    this.follow();
+  }
+
+  /**
+   * Stops reading the feed until {@link resume}. For a catch-up pull: every
+   * document it writes would be read back here, and when the device got
+   * everything from that one peer, {@link forget} drops it all again; read
+   * after the pull, the feed starts past it. Counts meanwhile are the last known.
+   */
+  pause(): void {
+    this.isPaused = true;
+    this.feed?.cancel();
+    this.feed = undefined;
+  }
+
+  /** Reads the feed again, from the oldest change still needed. */
+  resume(): void {
+    if (!this.isPaused) return;
+    this.isPaused = false;
+    this.follow();
+  }
+
+  private follow(): void {
+    this.feed?.cancel();
+    this.feed = undefined;
+    if (this.isPaused || this.floor === Number.POSITIVE_INFINITY) return;
     this.feed = this.db
-      .changes({ live: true, since: seq, return_docs: false })
+      .changes({ live: true, since: this.floor, return_docs: false })
       .on('change', (change) => {
         const at = Number(change.seq);
         if (at <= this.floor) return;
@@ -60,6 +87,7 @@ export class PendingChanges {
   }
 
   stop(): void {
+    this.isPaused = true;
     this.feed?.cancel();
     this.feed = undefined;
   }

@@ -126,6 +126,25 @@ describe('SyncEngine against real CouchDB-protocol peers', () => {
     expect(engine.getSnapshot().onlyHere).toEqual([]);
   });
 
+  it('after a catch-up pull, counts what it brought for the other peer, which lacks it', async () => {
+    const home = await peer();
+    const work = await peer();
+    const homeDb = openRemote(home.dbUrl('notes'), member);
+    await homeDb.bulkDocs(Array.from({ length: 300 }, (_, i) => ({ _id: `note:home-${i}` })));
+    const { engine, localDb } = engineFor();
+    await localDb.bulkDocs([{ _id: 'note:mine-1' }, { _id: 'note:mine-2' }]);
+    const homeCfg = config(home.dbUrl('notes'));
+    const workCfg = config(work.dbUrl('notes'), true);
+    await engine.setPeers([{ config: homeCfg, credentials: member }, { config: workCfg, credentials: member }]);
+    // Counts are not read during the catch-up pull; they must be right once it is over.
+    await waitFor('work lacks all 302, home none', () => {
+      const { peers } = engine.getSnapshot();
+      return peers[homeCfg.id]?.state === 'upToDate' && peers[homeCfg.id]?.pending === 0 && peers[workCfg.id]?.pending === 302;
+    }, { subscribe: engine.subscribe });
+    expect(engine.getSnapshot().onlyHere).toEqual([]);
+    expect((await homeDb.info()).doc_count).toBe(302);
+  });
+
   it('backs off while a peer is down and catches up when it returns', async () => {
     const first = await startTestPeer();
     const port = first.port;
