@@ -24,7 +24,8 @@ type Message =
   | { type: 'status'; sync: SyncSnapshot }
   | { type: 'peer-statuses'; peers: SyncSnapshot['peers'] }
   | { type: 'safety'; report: SafetyReport }
-  | { type: 'status-request' };
+  | { type: 'status-request' }
+  | { type: 'leader-started' };
 
 /** Quiet time after the last change before the peers are asked again. */
 const SAFETY_SETTLE_MS = 800;
@@ -62,6 +63,11 @@ const LOCK_NAME = 'p2pcloud-sync-leader';
  */
 export class SyncHost {
   private engine?: SyncEngine;
+  /**
+   * True once another tab asked for the state. Until then the safety report
+   * (an entry per document: 100 ms or more to clone at 50,000) is not posted.
+   */
+  private hasMirrors = false;
   private snapshot: HostSnapshot = { peers: [], statuses: {}, onlyHere: [], isLeader: false };
   private readonly listeners = new Set<() => void>();
   private reloadQueue: Promise<void> = Promise.resolve();
@@ -112,6 +118,8 @@ export class SyncHost {
     engine.subscribe(() => this.onEngineUpdate(engine.getSnapshot()));
     engine.start();
     this.update({ isLeader: true });
+    // Tabs that asked the previous leader for the state ask again, so this tab knows they are there.
+    this.deps.channel?.postMessage({ type: 'leader-started' } satisfies Message);
     if (this.deps.checkSafety) {
       this.fullCheckTimer = setInterval(
         () => this.checkSafety({ full: true }),
@@ -154,7 +162,7 @@ export class SyncHost {
         // The same report back means nothing changed: no render, no message.
         if (report === this.snapshot.safety) return;
         this.update({ safety: report });
-        this.deps.channel?.postMessage({ type: 'safety', report } satisfies Message);
+        if (this.hasMirrors) this.deps.channel?.postMessage({ type: 'safety', report } satisfies Message);
       })
       .catch((err: unknown) => this.deps.logger.warn('checking data safety failed', String(err)));
   }
@@ -162,7 +170,10 @@ export class SyncHost {
   private onMessage(message: Message): void {
     if (message.type === 'peers-changed') {
       this.reloadPeers().catch((err: unknown) => this.deps.logger.warn('reloading peers failed', String(err)));
+    } else if (message.type === 'leader-started' && !this.engine) {
+      this.deps.channel?.postMessage({ type: 'status-request' } satisfies Message);
     } else if (message.type === 'status-request' && this.engine) {
+      this.hasMirrors = true;
       this.onEngineUpdate(this.engine.getSnapshot(), true);
       if (this.snapshot.safety) this.deps.channel?.postMessage({ type: 'safety', report: this.snapshot.safety } satisfies Message);
     } else if (message.type === 'safety' && !this.engine) {

@@ -22,7 +22,12 @@ export interface SafetyReport {
   peers: PeerHolding[];
   /** Documents whose latest revision no peer has: they exist only on this device. */
   onlyHere: string[];
-  /** For each document, the peers that hold its latest revision. */
+  /**
+   * For each document, the peers that hold its latest revision.
+   * @remarks A later incremental check updates this object in place (copying
+   * tens of thousands of entries on every change would block the page), so
+   * read it from the latest report.
+   */
   holders: Record<string, PeerId[]>;
 }
 

@@ -117,12 +117,14 @@ describe('SyncHost: what it posts and keeps', () => {
 
   it('checks safety once changes settle, fully every period, and keeps an unchanged report without posting it', async () => {
     const { engine, emit } = fakeEngine();
-    const leaderTab = bus()();
-    const same = report([]);
-    const answers = [report(['note:a']), same, same];
-    const checkSafety = vi.fn<NonNullable<SyncHostDeps['checkSafety']>>(() => Promise.resolve(answers.shift() ?? same));
+    const tab = bus();
+    const leaderTab = tab();
+    const later = report([]);
+    const answers = [report(['note:a']), later, later];
+    const checkSafety = vi.fn<NonNullable<SyncHostDeps['checkSafety']>>(() => Promise.resolve(answers.shift() ?? later));
     const host = startHost({ createEngine: () => engine, channel: leaderTab.channel, checkSafety, safetyFullCheckMs: 60_000 });
     await vi.waitFor(() => expect(host.getSnapshot().isLeader).toBe(true));
+    const safetyPosts = () => leaderTab.posted.filter((m) => m.type === 'safety').length;
 
     emit(['note:a']);
     emit(['note:a']);
@@ -130,18 +132,35 @@ describe('SyncHost: what it posts and keeps', () => {
     expect(checkSafety).toHaveBeenCalledTimes(1);
     expect(checkSafety).toHaveBeenLastCalledWith({});
     expect(host.getSnapshot().safety?.onlyHere).toEqual(['note:a']);
+    // Alone, the leader does not clone the report for nobody.
+    expect(safetyPosts()).toBe(0);
 
+    const mirror = startHost({ channel: tab().channel, locks: neverLeads });
+    expect(mirror.getSnapshot().safety?.onlyHere).toEqual(['note:a']);
     emit([]);
     await vi.advanceTimersByTimeAsync(800);
-    expect(host.getSnapshot().safety).toBe(same);
-    const posts = leaderTab.posted.filter((m) => m.type === 'safety').length;
+    expect(host.getSnapshot().safety).toBe(later);
+    expect(mirror.getSnapshot().safety?.onlyHere).toEqual([]);
+    const posts = safetyPosts();
     const renders = vi.fn();
     host.subscribe(renders);
 
     await vi.advanceTimersByTimeAsync(60_000);
     expect(checkSafety).toHaveBeenLastCalledWith({ full: true });
-    expect(host.getSnapshot().safety).toBe(same);
-    expect(leaderTab.posted.filter((m) => m.type === 'safety')).toHaveLength(posts);
+    expect(host.getSnapshot().safety).toBe(later);
+    expect(safetyPosts()).toBe(posts);
     expect(renders).not.toHaveBeenCalled();
+  });
+
+  it('a new leader hears from the tabs that were already open', async () => {
+    const tab = bus();
+    const mirrorTab = tab();
+    const mirror = startHost({ channel: mirrorTab.channel, locks: neverLeads });
+    const { engine, emit } = fakeEngine();
+    const leader = startHost({ createEngine: () => engine, channel: tab().channel });
+    await vi.waitFor(() => expect(leader.getSnapshot().isLeader).toBe(true));
+    expect(mirrorTab.posted.filter((m) => m.type === 'status-request')).toHaveLength(2);
+    emit(['note:z']);
+    expect(mirror.getSnapshot().onlyHere).toEqual(['note:z']);
   });
 });
