@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NoteId } from '../../../src/domain/ids';
 import { matchesQuery, type Note } from '../../../src/domain/note';
-import { foldText, NoteSearch, refines } from '../../../src/ui/pages/notes/noteSearch';
+import { foldText, NoteSearch } from '../../../src/ui/pages/notes/noteSearch';
+import { WordIndex } from '../../../src/ui/pages/notes/wordIndex';
 
 const note = (id: string, title: string, body: string): Note => ({
   id: `note:${id}` as NoteId,
@@ -45,10 +46,54 @@ describe('NoteSearch', () => {
     expect(search.filter(edited, 'milk ').map((n) => n.id)).toEqual(['note:2', 'note:3']);
   });
 
-  it('refines: only when every earlier word lies inside a new one', () => {
-    expect(refines(['garden', 'r'], ['garden'])).toBe(true);
-    expect(refines(['gard'], ['garden'])).toBe(false);
-    expect(refines(['xgardenx'], ['garden'])).toBe(true);
-    expect(refines(['mesh'], ['garden', 'mesh'])).toBe(false);
+  it('forgets deleted notes and finds edited ones by their new text only', () => {
+    const search = new NoteSearch();
+    expect(search.filter(NOTES, 'milk')).toHaveLength(1);
+    const edited = NOTES.filter((n) => n.id !== 'note:3').map((n) => (n.id === 'note:5' ? { ...n, body: 'pasta' } : n));
+    expect(search.filter(edited, 'milk')).toEqual([]);
+    expect(search.filter(edited, 'garden')).toEqual([]);
+    expect(search.filter(edited, 'past').map((n) => n.id)).toEqual(['note:5']);
+  });
+
+  it('matches words across punctuation and line breaks inside the text, and repeated words once', () => {
+    const notes = [note('a', 'Note 12: garden', 'x'), note('b', 'Note 1', '2 garden'), note('c', 'a\nb', 'c')];
+    const search = new NoteSearch();
+    expect(search.filter(notes, '12:').map((n) => n.id)).toEqual(['note:a']);
+    expect(search.filter(notes, 'note 12').map((n) => n.id)).toEqual(['note:a']);
+    expect(search.filter(notes, 'garden garden').map((n) => n.id)).toEqual(['note:a', 'note:b']);
+    expect(search.filter(notes, 'b c').map((n) => n.id)).toEqual(['note:c']);
+  });
+
+  it('agrees with matchesQuery on random notes and queries, before and after prepare', async () => {
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const alphabet = ['a', 'b', 'é', 'É', 'c', ' ', '\n', '1', ':', 'ab', 'çà'];
+    const text = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    const notes = Array.from({ length: 200 }, (_, i) => note(String(i), text(6), text(20)));
+    const queries = Array.from({ length: 300 }, () => text(1 + Math.floor(random() * 5)));
+    const lazy = new NoteSearch();
+    const prepared = new NoteSearch();
+    await new Promise<void>((resolve) => prepared.prepare(notes, resolve));
+    for (const query of queries) {
+      const expected = notes.filter((n) => matchesQuery(n, query)).map((n) => n.id);
+      expect(lazy.filter(notes, query).map((n) => n.id), JSON.stringify(query)).toEqual(expected);
+      expect(prepared.filter(notes, query).map((n) => n.id), JSON.stringify(query)).toEqual(expected);
+    }
+  });
+});
+
+describe('WordIndex', () => {
+  it('replaces a note version by version, counting the old slots as stale', () => {
+    const index = new WordIndex();
+    const v1 = note('1', 'garden', 'peas');
+    const v2 = { ...v1, body: 'beans' };
+    index.add(v1);
+    expect(index.add(v1)).toBe(0);
+    const slot = index.add(v2);
+    expect([index.size, index.staleSlots, index.has(v1), index.has(v2)]).toEqual([1, 1, false, true]);
+    expect(index.matching(['peas'])(0)).toBe(false);
+    expect(index.matching(['bean'])(slot)).toBe(true);
+    index.remove(v2.id);
+    expect([index.size, index.staleSlots]).toEqual([0, 2]);
   });
 });

@@ -29,7 +29,12 @@ export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
   const onlyHereSet = useMemo(() => new Set(onlyHere), [onlyHere]);
   // Until the database has been read the rows are remembered summaries
   // without bodies: opening one would put an empty body in the editor.
-  const selected = isComplete ? notes.find((n) => n.id === selectedId) : undefined;
+  // Memoised: a search keystroke re-renders the page, and looking through
+  // 50,000 notes for the selected one took several ms of each.
+  const selected = useMemo(
+    () => (isComplete && selectedId ? notes.find((n) => n.id === selectedId) : undefined),
+    [isComplete, notes, selectedId],
+  );
 
   const create = () => {
     // Close the current note at once: keystrokes typed while the new note is

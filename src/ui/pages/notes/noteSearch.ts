@@ -1,78 +1,79 @@
 import type { Note } from '../../../domain/note';
+import { queryWords, WordIndex } from './wordIndex';
+
+export { foldText, queryWords } from './wordIndex';
+
+/** Replaced versions a {@link WordIndex} may carry before it is built again from the list. */
+const STALE_LIMIT = 5000;
+/** Longest slice of indexing work between two chances for the page to handle input (ms). */
+const SLICE_MS = 8;
 
 /**
- * Folds text for matching: accents removed, lower case, as
- * {@link matchesQuery} in domain/note.ts does.
- * @remarks Plain ASCII has nothing to decompose, so it skips the Unicode
- * normalisation, which is most of the cost on 50,000 notes.
- */
-export function foldText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
-}
-
-/** The words of a query, folded; a note matches when its text contains every one. */
-export function queryWords(query: string): string[] {
-  return foldText(query).split(/\s+/).filter(Boolean);
-}
-
-/** True when every note matching `next` also matches `previous`: each earlier word lies inside a new one. */
-export function refines(next: readonly string[], previous: readonly string[]): boolean {
-  return previous.every((word) => next.some((w) => w.includes(word)));
-}
-
-/**
- * Search over the note list that answers each keystroke without rescanning
- * raw documents: each note's folded text is computed once (per note object,
- * so an edited note is folded again), and a query that refines the previous
- * one only filters the previous answer.
+ * Search over the note list that answers each keystroke from a
+ * {@link WordIndex} instead of scanning every note's text.
  * @remarks Same matches as {@link matchesQuery}: every word, in the title or
- * body, ignoring case and accents.
+ * body, ignoring case and accents. The index is filled by {@link prepare} in
+ * short slices; a keystroke that comes first indexes what is missing itself.
  */
 export class NoteSearch {
-  private readonly folded = new WeakMap<Note, string>();
-  private last: { notes: readonly Note[]; words: string[]; result: readonly Note[] } | undefined;
+  private index = new WordIndex();
+  /** The slot of each note of the last list searched, by position. */
+  private slotsFor: { notes: readonly Note[]; slots: Int32Array } | undefined;
 
   /** The notes of `notes` (in their order) that match `query`. */
   filter(notes: readonly Note[], query: string): readonly Note[] {
     const words = queryWords(query);
     if (words.length === 0) return notes;
-    const last = this.last;
-    // Only an answer over this very list can be narrowed: a new list (a note
-    // changed, here or on a peer) starts from all of it.
-    const from = last && last.notes === notes && refines(words, last.words) ? last.result : notes;
-    const result = from.filter((note) => {
-      const text = this.textOf(note);
-      return words.every((word) => text.includes(word));
-    });
-    this.last = { notes, words, result };
+    const slots = this.slotsOf(notes);
+    const isHit = this.index.matching(words);
+    const result: Note[] = [];
+    for (let i = 0; i < notes.length; i += 1) if (isHit(slots[i] as number)) result.push(notes[i] as Note);
     return result;
   }
 
   /**
-   * Folds the texts of `notes` ahead of the first keystroke, a slice at a
-   * time so the page stays responsive.
+   * Indexes `notes` ahead of the first keystroke, a few milliseconds at a
+   * time so the page stays responsive (a note already indexed costs a lookup).
+   * @param onDone called once every note is indexed.
    * @returns a function that stops the work.
    */
-  prepare(notes: readonly Note[], sliceSize = 2000): () => void {
+  prepare(notes: readonly Note[], onDone?: () => void): () => void {
+    if (this.index.staleSlots > Math.max(STALE_LIMIT, this.index.size)) {
+      // Many edits since the index was built: start again rather than keep
+      // the old versions' tokens in memory.
+      this.index = new WordIndex();
+      this.slotsFor = undefined;
+    }
     let next = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const step = () => {
-      const end = Math.min(notes.length, next + sliceSize);
-      for (; next < end; next += 1) this.textOf(notes[next] as Note);
+      const until = performance.now() + SLICE_MS;
+      while (next < notes.length && performance.now() < until) {
+        const end = Math.min(notes.length, next + 64);
+        for (; next < end; next += 1) this.index.add(notes[next] as Note);
+      }
       if (next < notes.length) timer = setTimeout(step, 0);
+      else {
+        this.slotsOf(notes);
+        onDone?.();
+      }
     };
     timer = setTimeout(step, 0);
     return () => clearTimeout(timer);
   }
 
-  private textOf(note: Note): string {
-    let text = this.folded.get(note);
-    if (text === undefined) {
-      text = foldText(`${note.title}\n${note.body}`);
-      this.folded.set(note, text);
+  /** Each note's slot, indexing any note not indexed yet and forgetting notes no longer listed. */
+  private slotsOf(notes: readonly Note[]): Int32Array {
+    if (this.slotsFor?.notes === notes) return this.slotsFor.slots;
+    const slots = new Int32Array(notes.length);
+    notes.forEach((note, i) => {
+      slots[i] = this.index.add(note);
+    });
+    if (this.index.size > notes.length) {
+      const listed = new Set(notes.map((n) => n.id));
+      for (const id of [...this.index.ids()]) if (!listed.has(id)) this.index.remove(id);
     }
-    return text;
+    this.slotsFor = { notes, slots };
+    return slots;
   }
 }

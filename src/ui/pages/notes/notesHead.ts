@@ -4,7 +4,8 @@
 // the truth and replaces these rows as soon as it has been read.
 import { displayTitle, type Note } from '../../../domain/note';
 
-const KEY = 'p2pcloud-notes-head';
+/** localStorage key of the rows; index.html's first-paint script reads it too. */
+export const NOTES_HEAD_KEY = 'p2pcloud-notes-head';
 /** More rows than the tallest screen shows. */
 const ROWS = 40;
 
@@ -22,7 +23,7 @@ interface HeadRow {
  */
 export function loadNotesHead(storage: Storage | undefined = globalThis.localStorage): Note[] | undefined {
   try {
-    const rows = JSON.parse(storage?.getItem(KEY) ?? 'null') as unknown;
+    const rows = JSON.parse(storage?.getItem(NOTES_HEAD_KEY) ?? 'null') as unknown;
     if (!Array.isArray(rows)) return undefined;
     return (rows as HeadRow[])
       .filter((r) => typeof r?.id === 'string' && typeof r.title === 'string' && typeof r.updatedAt === 'string')
@@ -53,7 +54,7 @@ export function saveNotesHead(notes: readonly Note[], storage: Storage | undefin
     isDeletedElsewhere: n.isDeletedElsewhere,
   }));
   try {
-    storage?.setItem(KEY, JSON.stringify(rows));
+    storage?.setItem(NOTES_HEAD_KEY, JSON.stringify(rows));
   } catch {
     // Full or disabled: the next start reads the database first, as before.
   }

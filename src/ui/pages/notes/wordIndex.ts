@@ -1,0 +1,103 @@
+import type { Note } from '../../../domain/note';
+
+/**
+ * Folds text for matching: accents removed, lower case, as
+ * {@link matchesQuery} in domain/note.ts does.
+ * @remarks Plain ASCII has nothing to decompose, so it skips the Unicode
+ * normalisation, which is most of the cost on 50,000 notes.
+ */
+export function foldText(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
+  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+}
+
+/** The words of a query, folded; a note matches when its text contains every one. */
+export function queryWords(query: string): string[] {
+  return foldText(query).split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Which notes contain which tokens (runs of non-space characters of the
+ * folded title and body), so a keystroke looks through the distinct tokens
+ * instead of every note's whole text.
+ * @remarks Exact for {@link matchesQuery}'s rule: a query word has no space
+ * in it, so it occurs in a note's text exactly when it occurs inside one of
+ * the note's tokens. Each note version gets a slot; a changed note gets a new
+ * one and its old slot is merely forgotten (never listed again), so an edit
+ * costs only the new version's tokens.
+ */
+export class WordIndex {
+  /** Token → slots of the notes containing it, in the order they were added. */
+  private readonly postings = new Map<string, number[]>();
+  /** Slot → the note version indexed there; undefined once replaced or removed. */
+  private readonly noteAt: Array<Note | undefined> = [];
+  private readonly slotOf = new Map<Note['id'], number>();
+
+  /** Number of notes currently indexed. */
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** Slots that no note occupies any more (replaced or removed versions). */
+  get staleSlots(): number {
+    return this.noteAt.length - this.slotOf.size;
+  }
+
+  /** True when this very version of the note is indexed. */
+  has(note: Note): boolean {
+    const slot = this.slotOf.get(note.id);
+    return slot !== undefined && this.noteAt[slot] === note;
+  }
+
+  /** Indexes the note, replacing an earlier version of it; returns its slot. */
+  add(note: Note): number {
+    const old = this.slotOf.get(note.id);
+    if (old !== undefined) {
+      if (this.noteAt[old] === note) return old;
+      this.noteAt[old] = undefined;
+    }
+    const slot = this.noteAt.length;
+    this.noteAt.push(note);
+    this.slotOf.set(note.id, slot);
+    for (const token of new Set(foldText(`${note.title}\n${note.body}`).split(/\s+/))) {
+      if (!token) continue;
+      const list = this.postings.get(token);
+      if (list) list.push(slot);
+      else this.postings.set(token, [slot]);
+    }
+    return slot;
+  }
+
+  /** Forgets a note (deleted). */
+  remove(id: Note['id']): void {
+    const slot = this.slotOf.get(id);
+    if (slot === undefined) return;
+    this.noteAt[slot] = undefined;
+    this.slotOf.delete(id);
+  }
+
+  /** Ids of the notes indexed. */
+  ids(): IterableIterator<Note['id']> {
+    return this.slotOf.keys();
+  }
+
+  /**
+   * Which slots hold a note (its current version) that contains every word.
+   * @param words folded, non-empty, without spaces (see {@link queryWords}).
+   */
+  matching(words: readonly string[]): (slot: number) => boolean {
+    const unique = [...new Set(words)];
+    const marks = new Uint32Array(this.noteAt.length);
+    // A slot moves from k to k + 1 only through word k, so a note that holds
+    // a word in several tokens still counts once per word.
+    unique.forEach((word, k) => {
+      for (const [token, slots] of this.postings) {
+        if (!token.includes(word)) continue;
+        for (const slot of slots) if (marks[slot] === k) marks[slot] = k + 1;
+      }
+    });
+    const { noteAt } = this;
+    return (slot) => marks[slot] === unique.length && noteAt[slot] !== undefined;
+  }
+}
