@@ -124,9 +124,14 @@ export class SafetyTracker {
     const leaves: Leaves = new Map();
     const missing = new Map(peers.map((p) => [p.id, new Set<string>()]));
     const errors = new Map<PeerId, string>();
+    const peerIds = peers.map((p) => p.id);
+    // Filled page by page, so no single task builds 50,000 entries; stale if a
+    // peer fails after earlier pages counted it as a holder.
+    const holders: Record<string, PeerId[]> = {};
+    let isStale = false;
     await forEachLeavesPage(this.deps.localDb, this.deps.prefixes, async (page) => {
       const pageIds = [...page.keys()];
-      ids.push(...pageIds);
+      const failedBefore = errors.size;
       const answers = await Promise.all(
         peers.map((p) =>
           errors.has(p.id) ? Promise.resolve(undefined) : askPeer(p, pageIds, (id) => page.get(id) ?? []),
@@ -141,6 +146,9 @@ export class SafetyTracker {
           leaves.set(lacking, page.get(lacking) ?? []);
         }
       });
+      isStale ||= errors.size > failedBefore && ids.length > 0;
+      ids.push(...pageIds);
+      for (const id of pageIds) holders[id] = peerIds.filter((p) => !errors.has(p) && !missing.get(p)?.has(id));
     });
     // A peer never asked (nothing here yet) is still pinged, so "unreachable" is reported as such.
     if (!ids.length) {
@@ -148,9 +156,9 @@ export class SafetyTracker {
       answers.forEach((a, i) => !a.isReachable && peers[i] && errors.set(peers[i].id, a.error));
     }
     for (const id of errors.keys()) missing.delete(id);
-    ids.sort(this.order);
-    const peerIds = peers.map((p) => p.id);
-    const report = this.build(peerIds, ids, missing, errors);
+    // allDocs already lists ids in this order (for ordinary ids): sort only if not.
+    if (ids.some((id, i) => i > 0 && this.order(ids[i - 1] as string, id) > 0)) ids.sort(this.order);
+    const report = this.build(peerIds, ids, missing, errors, isStale ? undefined : holders);
     this.state = { since, peerIds, missing, errors, leaves: keepLeaves(missing, leaves, new Map()), report };
     this.lastRun = { kind: 'full', docsRead: ids.length };
     return report;
@@ -202,15 +210,16 @@ export class SafetyTracker {
     return [...ids].sort(this.order);
   }
 
-  /** The report from scratch; `ids` are in {@link idOrder}. */
+  /** The report from scratch (or from `built` holders); `ids` are in {@link idOrder}. */
   private build(
     peerIds: readonly PeerId[],
     ids: readonly string[],
     missing: ReadonlyMap<PeerId, ReadonlySet<string>>,
     errors: ReadonlyMap<PeerId, string>,
+    built?: Record<string, PeerId[]>,
   ): SafetyReport {
-    const holders: Record<string, PeerId[]> = {};
-    for (const id of ids) holders[id] = holdersOf(id, peerIds, missing);
+    const holders = built ?? {};
+    if (!built) for (const id of ids) holders[id] = holdersOf(id, peerIds, missing);
     return {
       checkedAt: this.now().toISOString(),
       total: ids.length,

@@ -23,6 +23,8 @@ async function peer(): Promise<PeerServer> {
 interface Switchable extends SafetyPeer {
   remote: PouchDB.Database;
   isCutOff: boolean;
+  /** When set, the peer is cut off after answering this many more requests. */
+  answersLeft?: number;
 }
 
 function switchable(server: PeerServer): Switchable {
@@ -33,8 +35,10 @@ function switchable(server: PeerServer): Switchable {
     remote,
     isCutOff: false,
     db: {
-      revsDiff: ((req: PouchDB.Core.RevisionDiffOptions) =>
-        peer.isCutOff ? Promise.reject(new Error('connection refused')) : remote.revsDiff(req)),
+      revsDiff: (req: PouchDB.Core.RevisionDiffOptions) => {
+        if (peer.answersLeft !== undefined && peer.answersLeft-- <= 0) peer.isCutOff = true;
+        return peer.isCutOff ? Promise.reject(new Error('connection refused')) : remote.revsDiff(req);
+      },
     },
   };
   return peer;
@@ -173,6 +177,22 @@ describe('SafetyTracker: incremental answers equal a full check', () => {
     await localDb.put({ _id: 'note:later' });
     await expectSameAsFull();
     expect(tracker.lastRun?.docsRead).toBe(1);
+  });
+
+  it('a peer that stops answering halfway through a full check is not counted as holding anything', async () => {
+    const { localDb, peers, tracker, expectSameAsFull } = await setup(2);
+    const [home, work] = peers as [Switchable, Switchable];
+    await localDb.bulkDocs(notes(0, 1200));
+    await push(localDb, home);
+    await push(localDb, work);
+    home.answersLeft = 1;
+    const report = await tracker.check();
+    expect(tracker.lastRun?.kind).toBe('full');
+    expect(report.peers[0]).toMatchObject({ isReachable: false });
+    expect(report.holders['note:0001']).toEqual([work.id]);
+    home.answersLeft = undefined;
+    home.isCutOff = true;
+    await expectSameAsFull();
   });
 
   it('reports a real peer that went down as unreachable, like a full check', async () => {
