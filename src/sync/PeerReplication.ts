@@ -5,7 +5,7 @@ import { PeerState, combineStates, type PeerStatus } from './peerStatus';
 
 /** The one place PouchDB's replication events become a {@link PeerStatus}. */
 
-type Direction = 'push' | 'pull';
+export type Direction = 'push' | 'pull';
 
 interface DirectionState {
   state: PeerState;
@@ -36,8 +36,8 @@ export interface PeerReplicationDeps {
   onUpdate: () => void;
   /** Called with the local seq up to which the peer has received everything (a push checkpoint). */
   onPushed: (seq: string | number) => void;
-  /** Called with true when a catch-up pull starts writing here, and false when it ends. */
-  onPulling?: (isPulling: boolean) => void;
+  /** Called with true when a catch-up in `dir` starts, and false when it ends. */
+  onCatchUp?: (dir: Direction, isRunning: boolean) => void;
 }
 
 /** Attempts that fail the same way on the same batch before it is reported as stuck. */
@@ -178,11 +178,11 @@ export class PeerReplication {
 
   /** One fast, one-shot replication in `dir`, reporting progress like the live one. */
   private async fast(dir: Direction, options: Partial<FastReplicateOptions>): Promise<FastResult> {
-    if (dir === 'pull') this.deps.onPulling?.(true);
+    this.deps.onCatchUp?.(dir, true);
     try {
       return await this.fastOnce(dir, options);
     } finally {
-      if (dir === 'pull') this.deps.onPulling?.(false);
+      this.deps.onCatchUp?.(dir, false);
     }
   }
 

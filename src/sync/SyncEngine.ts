@@ -71,8 +71,8 @@ export class SyncEngine {
   private readonly listeners = new Set<() => void>();
   private snapshot: SyncSnapshot = { peers: {}, onlyHere: [] };
   private readonly changed: PendingChanges;
-  /** Replications whose catch-up pull is writing here; see {@link PendingChanges.pause}. */
-  private readonly pulling = new Set<object>();
+  /** Replications catching up, per direction; see {@link PendingChanges.setActivity}. */
+  private readonly catchingUp = { pull: new Set<object>(), push: new Set<object>() };
   private refreshTimer?: ReturnType<typeof setTimeout>;
   private isStopped = false;
   private isStarted = false;
@@ -169,11 +169,11 @@ export class SyncEngine {
         });
         this.refreshPending();
       },
-      onPulling: (isPulling) => {
-        if (isPulling) this.pulling.add(token);
-        else this.pulling.delete(token);
-        if (this.pulling.size > 0) this.changed.pause();
-        else if (!this.isStopped) this.changed.resume();
+      onCatchUp: (dir, isRunning) => {
+        if (isRunning) this.catchingUp[dir].add(token);
+        else this.catchingUp[dir].delete(token);
+        if (this.isStopped) return;
+        this.changed.setActivity(this.catchingUp.pull.size > 0 ? 'pulling' : this.catchingUp.push.size > 0 ? 'pushing' : 'live');
       },
     });
     run.replication.start();
@@ -227,10 +227,19 @@ export class SyncEngine {
     }, REFRESH_DELAY_MS);
   }
 
-  /** Per peer, the local changes past its push checkpoint; and which documents no peer has. */
+  /**
+   * Per peer, the local changes past its push checkpoint; and which documents
+   * no peer has. Left as they were while the local feed is not read up to
+   * date (see {@link PendingChanges.isKnown}): no count rather than a wrong one.
+   */
   private countPending(): void {
     if (this.isStopped) return;
     this.changed.forget(this.oldestPushed());
+    if (!this.changed.isKnown) {
+      for (const run of this.running.values()) run.pending = undefined;
+      this.publish();
+      return;
+    }
     let furthest: number | undefined;
     for (const run of this.running.values()) {
       const seq = seqNumber(run.pushedSeq);

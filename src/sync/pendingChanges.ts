@@ -1,3 +1,17 @@
+/** What the replications are doing, as far as reading the local feed is concerned. */
+export type SyncActivity = 'live' | 'pulling' | 'pushing';
+
+/**
+ * Above this many local changes to read, the first read waits for a
+ * catch-up push to end (see {@link PendingChanges.setActivity}). Small
+ * enough that a file's parts (a hundred for 100 MB) are still read at once,
+ * so its upload progress shows while it is sent.
+ */
+const LARGE_BACKLOG = 2000;
+
+/** Changes per read while catching up with what is already stored. */
+const PAGE = 1000;
+
 /**
  * Which local documents changed after a given local seq, kept in memory.
  * @remarks The engine asks "what has this peer not received?" after every
@@ -17,8 +31,15 @@ export class PendingChanges {
    */
   private floor = Number.POSITIVE_INFINITY;
   private feed?: PouchDB.Core.Changes<object>;
-  /** While set, the feed is not read; see {@link pause}. */
-  private isPaused = false;
+  private activity: SyncActivity = 'live';
+  private isStopped = false;
+  /** Bumped whenever the feed is (re)started or stopped, so a stale start gives up. */
+  private generation = 0;
+  /**
+   * True once the feed has read everything after {@link floor} that was there
+   * when it started: only then do the counts say how many changes are pending.
+   */
+  isKnown = false;
 
   constructor(
     private readonly db: PouchDB.Database,
@@ -35,41 +56,27 @@ export class PendingChanges {
   track(seq: number): void {
     if (seq >= this.floor) return;
     this.floor = seq;
+    this.stopFeed();
     this.follow();
   }
 
   /**
-   * Stops reading the feed until {@link resume}. For a catch-up pull: every
-   * document it writes would be read back here, and when the device got
-   * everything from that one peer, {@link forget} drops it all again; read
-   * after the pull, the feed starts past it. Counts meanwhile are the last known.
+   * Says what the replications are doing, which decides when the feed is read:
+   * - `pulling`: not at all. Every document a catch-up pull writes would be
+   *   read back here; when the device got everything from its one peer,
+   *   {@link forget} drops all of it again, and read afterwards the feed
+   *   starts past it. Counts meanwhile are the last known.
+   * - `pushing`: a feed already running goes on (it reads only new writes,
+   *   and keeps a file's upload progress moving); one not started yet starts
+   *   only if it has little to read. A first push of thousands of documents
+   *   would otherwise read them all a second time while sending them, and
+   *   each push checkpoint makes most of that read useless.
+   * - `live`: always.
    */
-  pause(): void {
-    this.isPaused = true;
-    this.feed?.cancel();
-    this.feed = undefined;
-  }
-
-  /** Reads the feed again, from the oldest change still needed. */
-  resume(): void {
-    if (!this.isPaused) return;
-    this.isPaused = false;
-    this.follow();
-  }
-
-  private follow(): void {
-    this.feed?.cancel();
-    this.feed = undefined;
-    if (this.isPaused || this.floor === Number.POSITIVE_INFINITY) return;
-    this.feed = this.db
-      .changes({ live: true, since: this.floor, return_docs: false })
-      .on('change', (change) => {
-        const at = Number(change.seq);
-        if (at <= this.floor) return;
-        this.latest.set(change.id, at);
-        this.onChange();
-      })
-      .on('error', (err) => this.onError(err));
+  setActivity(activity: SyncActivity): void {
+    this.activity = activity;
+    if (activity === 'pulling') this.stopFeed();
+    else if (!this.feed) this.follow();
   }
 
   /** Drops what every peer has received (changes at or below `seq`), so the map stays small. */
@@ -87,8 +94,53 @@ export class PendingChanges {
   }
 
   stop(): void {
-    this.isPaused = true;
+    this.isStopped = true;
+    this.stopFeed();
+  }
+
+  private stopFeed(): void {
+    this.generation += 1;
+    this.isKnown = false;
     this.feed?.cancel();
     this.feed = undefined;
+  }
+
+  private follow(): void {
+    if (this.isStopped || this.activity === 'pulling' || this.floor === Number.POSITIVE_INFINITY) return;
+    const generation = ++this.generation;
+    const start = async () => {
+      if (this.activity === 'pushing') {
+        const { update_seq } = await this.db.info();
+        // setActivity('live') calls follow() again, which then reads it all.
+        if (Number(update_seq) - this.floor > LARGE_BACKLOG) return;
+      }
+      // What is there now, in pages (each its own short read, so the
+      // replications' reads and writes interleave), then live from its end.
+      let since: number | string = this.floor;
+      const isCurrent = () => generation === this.generation && this.activity !== 'pulling' && !this.isStopped;
+      for (;;) {
+        if (!isCurrent()) return;
+        const page: PouchDB.Core.ChangesResponse<object> = await this.db.changes({ since, limit: PAGE, return_docs: true });
+        if (!isCurrent()) return;
+        for (const change of page.results) this.note(change);
+        since = page.last_seq;
+        if (page.results.length < PAGE) break;
+      }
+      this.isKnown = true;
+      this.onChange();
+      this.feed = this.db
+        .changes({ live: true, since, return_docs: false })
+        .on('change', (change) => {
+          this.note(change);
+          this.onChange();
+        })
+        .on('error', (err) => this.onError(err));
+    };
+    start().catch((err: unknown) => this.onError(err));
+  }
+
+  private note(change: { id: string; seq: number | string }): void {
+    const at = Number(change.seq);
+    if (at > this.floor) this.latest.set(change.id, at);
   }
 }
