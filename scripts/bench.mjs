@@ -128,8 +128,15 @@ async function pushes(run, peer, results) {
 }
 
 async function live(run, peer, results) {
-  for (const [key, fn] of [['pouchdb', 'livePouch'], ['p2pcloud', 'liveEngine']]) {
-    const db = `live-${key}`;
+  const methods = [
+    ['pouchdb', 'livePouch'],
+    ['p2pcloud', 'liveEngine'],
+    // Two devices in one page, A → peer → B: the path the app bench measures from the UI.
+    ['pouchdb A→B', 'liveAtoBPouch'],
+    ['p2pcloud A→B', 'liveAtoBEngine'],
+  ];
+  for (const [key, fn] of methods) {
+    const db = `live-${key.replace(/\W+/g, '-')}`;
     await peer.create(db);
     const latencies = await run(fn, [peer.target(db), options.liveSamples]);
     latencies.forEach((ms, i) => results.push({ scenario: 'live', size: 1, method: key, rep: i, ms }));

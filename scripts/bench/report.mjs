@@ -41,10 +41,16 @@ function scenarioTable(results, scenario, pouchName, transform = cell) {
   return table(head, body);
 }
 
+const LIVE_NAMES = {
+  pouchdb: 'PouchDB sync (live, defaults): peer → changes feed',
+  p2pcloud: 'p2pcloud engine: peer → changes feed',
+  'pouchdb A→B': "PouchDB sync: A's write → peer → B's changes feed",
+  'p2pcloud A→B': "p2pcloud engine: A's write → peer → B's changes feed",
+};
+
 function liveTable(results) {
-  const rows = ['pouchdb', 'p2pcloud'].map((m) => {
+  const rows = Object.entries(LIVE_NAMES).map(([m, name]) => {
     const values = results.filter((r) => r.scenario === 'live' && r.method === m).map((r) => r.ms);
-    const name = m === 'pouchdb' ? 'PouchDB sync (live, defaults)' : 'p2pcloud engine';
     if (!values.length) return [name, '–', '–', '–', '0'];
     const f = (v) => `${Math.round(v)} ms`;
     return [name, f(summary(values).median), f(percentile(values, 95)), f(Math.max(...values)), String(values.length)];
@@ -75,6 +81,6 @@ export function report({ date, machine, options, results }) {
     ...section('pull', '**Initial pull into an empty browser database**', () => scenarioTable(results, 'pull', 'PouchDB replicate.from')),
     ...section('push', '**Push of local notes to an empty peer**', () => scenarioTable(results, 'push', 'PouchDB replicate.to')),
     ...section('pull', '**Growth: pull cost per document** (median time / docs)', () => scenarioTable(results, 'pull', 'PouchDB', perDoc)),
-    ...section('live', '**Live propagation**: a note written on the peer until the local changes feed has it', () => liveTable(results)),
+    ...section('live', '**Live propagation**: a note written on the peer until the local changes feed has it; and written on device A until device B\'s changes feed has it (two databases in one page, each syncing with the peer)', () => liveTable(results)),
   ].join('\n');
 }

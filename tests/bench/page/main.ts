@@ -84,6 +84,27 @@ async function propagation(local: PouchDB.Database, t: Target, samples: number):
   return latencies;
 }
 
+/**
+ * Two devices in this page, A and B, each syncing with the peer: `samples`
+ * notes written on A, one at a time, each timed from the write until B's
+ * changes feed has it (A → peer → B, both hops, no UI).
+ */
+async function propagationAtoB(a: PouchDB.Database, b: PouchDB.Database, samples: number): Promise<number[]> {
+  const arrivals = new Map<string, (at: number) => void>();
+  const feed = b.changes({ live: true, since: 'now' }).on('change', (c) => arrivals.get(c.id)?.(performance.now()));
+  const latencies: number[] = [];
+  for (let i = 0; i < samples; i += 1) {
+    const id = `note:a-to-b-${Date.now()}-${i}`;
+    const arrived = new Promise<number>((resolve) => arrivals.set(id, resolve));
+    const start = performance.now();
+    await a.put({ _id: id, type: 'note', title: `live ${i}`, body: 'x'.repeat(400) });
+    latencies.push((await arrived) - start);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  feed.cancel();
+  return latencies;
+}
+
 async function fill(local: PouchDB.Database, n: number, batch = 2000): Promise<void> {
   for (let from = 0; from < n; from += batch) {
     await local.bulkDocs(benchDocs(from, Math.min(n, from + batch)), { new_edits: false });
@@ -138,6 +159,23 @@ const bench = {
     const latencies = await propagation(local, t, samples);
     stop();
     await local.destroy();
+    return latencies;
+  },
+  liveAtoBEngine: async (t: Target, samples: number) => {
+    const [a, b] = [freshLocal(), freshLocal()];
+    const stops = [await startEngine(a, t, () => Promise.resolve(true)), await startEngine(b, t, () => Promise.resolve(true))];
+    const latencies = await propagationAtoB(a, b, samples);
+    for (const stop of stops) stop();
+    await Promise.all([a.destroy(), b.destroy()]);
+    return latencies;
+  },
+  liveAtoBPouch: async (t: Target, samples: number) => {
+    const [a, b] = [freshLocal(), freshLocal()];
+    const syncs = [a, b].map((db) => db.sync(remoteOf(t), { live: true, retry: true }));
+    await Promise.all(syncs.map((sync) => new Promise((resolve) => void sync.once('paused', resolve))));
+    const latencies = await propagationAtoB(a, b, samples);
+    for (const sync of syncs) sync.cancel();
+    await Promise.all([a.destroy(), b.destroy()]);
     return latencies;
   },
   livePouch: async (t: Target, samples: number) => {
