@@ -93,7 +93,8 @@ function runFirstPaintScript(storage: Storage, hash: string): FakeNode {
     createTextNode: (text: string) => ({ ...make('#text'), textContent: text }),
     getElementById: (id: string) => (id === 'root' ? root : null),
   };
-  runInNewContext(script, { location: { hash }, localStorage: storage, document });
+  // No Date: the script must show the dates formatted when saved, never load locale data itself.
+  runInNewContext(script, { location: { hash }, localStorage: storage, document, Date: undefined });
   return root;
 }
 

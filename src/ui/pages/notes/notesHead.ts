@@ -13,6 +13,12 @@ interface HeadRow {
   id: Note['id'];
   title: string;
   updatedAt: string;
+  /**
+   * `updatedAt` as the row shows it (toLocaleString), for index.html's first
+   * paint: formatting a date there first loads the locale data, which took
+   * 100 ms and more before anything was painted.
+   */
+  shownAt: string;
   hasConflicts: boolean;
   isDeletedElsewhere: boolean;
 }
@@ -50,6 +56,7 @@ export function saveNotesHead(notes: readonly Note[], storage: Storage | undefin
     id: n.id,
     title: displayTitle(n),
     updatedAt: n.updatedAt,
+    shownAt: n.updatedAt ? new Date(n.updatedAt).toLocaleString() : '',
     hasConflicts: n.hasConflicts,
     isDeletedElsewhere: n.isDeletedElsewhere,
   }));

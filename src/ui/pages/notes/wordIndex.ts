@@ -60,11 +60,12 @@ export class WordIndex {
     const slot = this.noteAt.length;
     this.noteAt.push(note);
     this.slotOf.set(note.id, slot);
-    for (const token of new Set(foldText(`${note.title}\n${note.body}`).split(/\s+/))) {
+    for (const token of foldText(`${note.title}\n${note.body}`).split(/\s+/)) {
       if (!token) continue;
       const list = this.postings.get(token);
-      if (list) list.push(slot);
-      else this.postings.set(token, [slot]);
+      // This note is the newest slot, so a repeated token ends its list already.
+      if (!list) this.postings.set(token, [slot]);
+      else if (list[list.length - 1] !== slot) list.push(slot);
     }
     return slot;
   }
