@@ -55,6 +55,15 @@ describe('NoteSearch', () => {
     expect(search.filter(edited, 'past').map((n) => n.id)).toEqual(['note:5']);
   });
 
+  it('answers from the index and from notes not indexed yet together (typed while prepare runs)', async () => {
+    const search = new NoteSearch();
+    await new Promise<void>((resolve) => search.prepare(NOTES, resolve));
+    const next = [note('6', 'New garden', ''), ...NOTES.map((n) => (n.id === 'note:5' ? { ...n, body: 'mesh' } : n))];
+    expect(search.filter(next, 'garden').map((n) => n.id)).toEqual(['note:6']);
+    expect(search.filter(next, 'mesh').map((n) => n.id)).toEqual(['note:5']);
+    expect(search.filter(next, 'e').map((n) => n.id)).toEqual(next.filter((n) => matchesQuery(n, 'e')).map((n) => n.id));
+  });
+
   it('matches words across punctuation and line breaks inside the text, and repeated words once', () => {
     const notes = [note('a', 'Note 12: garden', 'x'), note('b', 'Note 1', '2 garden'), note('c', 'a\nb', 'c')];
     const search = new NoteSearch();

@@ -46,8 +46,13 @@ export class WordIndex {
 
   /** True when this very version of the note is indexed. */
   has(note: Note): boolean {
+    return this.slotOfVersion(note) !== undefined;
+  }
+
+  /** The slot of this very version of the note, if it is indexed. */
+  slotOfVersion(note: Note): number | undefined {
     const slot = this.slotOf.get(note.id);
-    return slot !== undefined && this.noteAt[slot] === note;
+    return slot !== undefined && this.noteAt[slot] === note ? slot : undefined;
   }
 
   /** Indexes the note, replacing an earlier version of it; returns its slot. */
