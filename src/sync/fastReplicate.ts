@@ -1,6 +1,7 @@
 import { PUSH_ATTACHMENT_BUDGET, attachmentBytes, fillAttachments, withinBudget } from './fastAttachments';
 import { writeWhileFetching } from './fastPipeline';
 import { newSessionId, readCheckpoint, replicationId, writeCheckpoint, type Seq } from './fastCheckpoint';
+import { readRevisions } from './localRevisions';
 
 /**
  * A one-shot, catch-up replication in large batches: the CouchDB replication
@@ -142,7 +143,7 @@ async function fetchDocs(run: Run, wanted: Wanted): Promise<Map<string, Doc[]>> 
   const { source } = run.options;
   const results = isRemote(source)
     ? (await source.bulkGet({ docs: wanted, revs: true, latest: true } as PouchDB.Core.BulkGetOptions)).results
-    : await readLocal(source, wanted);
+    : await readRevisions(source, wanted);
   for (const result of results) {
     for (const item of result.docs) {
       // Gone meanwhile (compacted, purged): PouchDB's replicator retries such a batch; so will it.
@@ -151,22 +152,6 @@ async function fetchDocs(run: Run, wanted: Wanted): Promise<Map<string, Doc[]>> 
     }
   }
   return byId;
-}
-
-/**
- * Reads revisions from a local database with all reads of a batch in flight
- * at once: PouchDB's generic bulkGet allows six at a time, a limit meant for
- * HTTP that only slows IndexedDB down.
- */
-function readLocal(db: PouchDB.Database, wanted: Wanted): Promise<PouchDB.Core.BulkGetResponse<object>['results']> {
-  const byId = new Map<string, string[]>();
-  for (const { id, rev } of wanted) byId.set(id, [...(byId.get(id) ?? []), rev]);
-  return Promise.all(
-    [...byId].map(async ([id, revs]) => {
-      const docs = await db.get(id, { revs: true, open_revs: revs, latest: true } as PouchDB.Core.GetOpenRevisions);
-      return { id, docs };
-    }),
-  );
 }
 
 /** The first batches are small, so that writing starts early and overlaps the next fetch. */
