@@ -94,7 +94,7 @@ export class SyncEngine {
    */
   start(): void {
     this.isStarted = true;
-    if (this.hasPeerList) this.changed.track(this.oldestPushed());
+    if (this.hasPeerList) this.trackForPeers();
     this.refreshPending();
   }
 
@@ -118,7 +118,7 @@ export class SyncEngine {
     }
     this.publish();
     this.hasPeerList = true;
-    if (this.isStarted) this.changed.track(this.oldestPushed());
+    if (this.isStarted) this.trackForPeers();
     this.refreshPending();
   }
 
@@ -209,6 +209,16 @@ export class SyncEngine {
   }
 
   /** The local seq up to which every known peer has everything; 0 with no peer. */
+  /**
+   * Follows the local changes some peer has not received. With no peer at
+   * all there is nothing to follow: everything is on this device alone, the
+   * header says so ("No peers yet"), and reading every document of a large
+   * database to list them would compete with the app's first read.
+   */
+  private trackForPeers(): void {
+    if (this.running.size > 0) this.changed.track(this.oldestPushed());
+  }
+
   private oldestPushed(): number {
     let oldest: number | undefined;
     for (const run of this.running.values()) {
@@ -234,6 +244,11 @@ export class SyncEngine {
    */
   private countPending(): void {
     if (this.isStopped) return;
+    if (this.running.size === 0) {
+      if (this.snapshot.onlyHere.length) this.snapshot = { ...this.snapshot, onlyHere: [] };
+      this.publish();
+      return;
+    }
     this.changed.forget(this.oldestPushed());
     if (!this.changed.isKnown) {
       for (const run of this.running.values()) run.pending = undefined;

@@ -126,6 +126,30 @@ describe('SyncEngine against real CouchDB-protocol peers', () => {
     expect(engine.getSnapshot().onlyHere).toEqual([]);
   });
 
+  it('with no peer lists nothing (the header says "No peers yet"); a first peer then lacks everything', async () => {
+    const server = await peer();
+    const { engine, localDb } = engineFor();
+    await localDb.bulkDocs([{ _id: 'note:1' }, { _id: 'note:2' }]);
+    // Every read of the changes feed, by anyone, from here on.
+    const reads: unknown[] = [];
+    const changes = localDb.changes.bind(localDb);
+    localDb.changes = ((options: unknown) => {
+      reads.push(options);
+      return changes(options as PouchDB.Core.ChangesOptions);
+    });
+    let published = 0;
+    engine.subscribe(() => (published += 1));
+    await engine.setPeers([]);
+    await localDb.put({ _id: 'note:3' });
+    await waitFor('a recount', () => published > 1, { subscribe: engine.subscribe });
+    expect(engine.getSnapshot().onlyHere).toEqual([]);
+    expect(reads).toEqual([]);
+    const cfg = config(server.dbUrl('notes'), true);
+    await engine.setPeers([{ config: cfg, credentials: member }]);
+    await waitFor('3 pending', () => engine.getSnapshot().peers[cfg.id]?.pending === 3, { subscribe: engine.subscribe });
+    expect([...engine.getSnapshot().onlyHere].sort()).toEqual(['note:1', 'note:2', 'note:3']);
+  });
+
   it('after a catch-up pull, counts what it brought for the other peer, which lacks it', async () => {
     const home = await peer();
     const work = await peer();
