@@ -156,6 +156,9 @@ export class SyncHost {
   }
 
   private checkSafety(options: { full?: boolean }): void {
+    // No peer, nobody to ask (and the answer is shown only beside peers):
+    // a full check would read every document of the device for nothing.
+    if (this.snapshot.peers.length === 0) return;
     this.deps
       .checkSafety?.(options)
       .then((report) => {

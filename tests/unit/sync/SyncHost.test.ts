@@ -46,6 +46,11 @@ const store: PeerStore = {
   setCredentials: () => Promise.resolve(),
 };
 
+const onePeer: PeerStore = {
+  ...store,
+  list: () => Promise.resolve([{ id: 'peer:x' as PeerId, url: 'http://127.0.0.1:5984/notes', isPaused: false, addedAt: '2026-11-26T00:00:00.000Z' }]),
+};
+
 type Posted = { type: string; sync?: SyncSnapshot; report?: SafetyReport };
 
 /** A BroadcastChannel stand-in: delivers a clone of each message to every other tab. */
@@ -122,8 +127,9 @@ describe('SyncHost: what it posts and keeps', () => {
     const later = report([]);
     const answers = [report(['note:a']), later, later];
     const checkSafety = vi.fn<NonNullable<SyncHostDeps['checkSafety']>>(() => Promise.resolve(answers.shift() ?? later));
-    const host = startHost({ createEngine: () => engine, channel: leaderTab.channel, checkSafety, safetyFullCheckMs: 60_000 });
+    const host = startHost({ store: onePeer, createEngine: () => engine, channel: leaderTab.channel, checkSafety, safetyFullCheckMs: 60_000 });
     await vi.waitFor(() => expect(host.getSnapshot().isLeader).toBe(true));
+    await vi.waitFor(() => expect(host.getSnapshot().peers).toHaveLength(1));
     const safetyPosts = () => leaderTab.posted.filter((m) => m.type === 'safety').length;
 
     emit(['note:a']);
@@ -150,6 +156,16 @@ describe('SyncHost: what it posts and keeps', () => {
     expect(host.getSnapshot().safety).toBe(later);
     expect(safetyPosts()).toBe(posts);
     expect(renders).not.toHaveBeenCalled();
+  });
+
+  it('with no peer, never checks safety: there is nobody to ask', async () => {
+    const { engine, emit } = fakeEngine();
+    const checkSafety = vi.fn<NonNullable<SyncHostDeps['checkSafety']>>(() => Promise.resolve(report([])));
+    const host = startHost({ createEngine: () => engine, checkSafety, safetyFullCheckMs: 60_000 });
+    await vi.waitFor(() => expect(host.getSnapshot().isLeader).toBe(true));
+    emit(['note:a']);
+    await vi.advanceTimersByTimeAsync(60_000 + 800);
+    expect(checkSafety).not.toHaveBeenCalled();
   });
 
   it('a new leader hears from the tabs that were already open', async () => {
