@@ -16,6 +16,7 @@ import {
   type Leaves,
   type PeerAnswer,
 } from './safetyReads';
+import { sameIds } from './sameIds';
 
 /** What the tracker remembers between checks. */
 interface TrackerState {
@@ -293,8 +294,4 @@ function keepLeaves(missing: ReadonlyMap<PeerId, ReadonlySet<string>>, fresh: Le
     for (const id of lacked) kept.set(id, fresh.get(id) ?? old.get(id) ?? []);
   }
   return kept;
-}
-
-function sameIds(a: readonly string[] | undefined, b: readonly string[]): boolean {
-  return !!a && a.length === b.length && a.every((x, i) => x === b[i]);
 }

@@ -5,6 +5,7 @@ import type { SafetyReport } from './dataSafety';
 import type { Logger } from './logger';
 import type { PeerStatus } from './peerStatus';
 import type { SyncEngine, SyncSnapshot } from './SyncEngine';
+import { sameIds } from './sameIds';
 
 /** What every tab shows: the peers, their status, and which changes are only here. */
 export interface HostSnapshot {
@@ -215,9 +216,4 @@ export class SyncHost {
     this.snapshot = { ...this.snapshot, ...patch };
     for (const listener of this.listeners) listener();
   }
-}
-
-/** Same ids in the same order (cheap when it is the same array). */
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  return a === b || (a.length === b.length && a.every((id, i) => id === b[i]));
 }

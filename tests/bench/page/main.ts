@@ -63,42 +63,22 @@ const runEngine = async (local: PouchDB.Database, t: Target, done: () => Promise
   (await startEngine(local, t, done))();
 
 /**
- * Writes `samples` documents on the peer, one at a time, and measures for
- * each how long until the local changes feed sees it (from the write request).
+ * Writes `samples` notes into `from`, one at a time, and measures for each
+ * how long until the changes feed of `to` has it (from the write request).
+ * From the peer to a device (one hop), or from device A to device B through
+ * the peer (A → peer → B, both syncing, no UI).
  */
-async function propagation(local: PouchDB.Database, t: Target, samples: number): Promise<number[]> {
-  const remote = remoteOf(t);
+async function propagation(from: PouchDB.Database, to: PouchDB.Database, samples: number): Promise<number[]> {
   const arrivals = new Map<string, (at: number) => void>();
-  const feed = local.changes({ live: true, since: 'now' }).on('change', (c) => arrivals.get(c.id)?.(performance.now()));
+  const feed = to.changes({ live: true, since: 'now' }).on('change', (c) => arrivals.get(c.id)?.(performance.now()));
   const latencies: number[] = [];
   for (let i = 0; i < samples; i += 1) {
     const id = `note:live-${Date.now()}-${i}`;
     const arrived = new Promise<number>((resolve) => arrivals.set(id, resolve));
     const start = performance.now();
-    await remote.put({ _id: id, type: 'note', title: `live ${i}`, body: 'x'.repeat(400) });
+    await from.put({ _id: id, type: 'note', title: `live ${i}`, body: 'x'.repeat(400) });
     latencies.push((await arrived) - start);
     // Let the replications settle back into listening, as between real edits.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  feed.cancel();
-  return latencies;
-}
-
-/**
- * Two devices in this page, A and B, each syncing with the peer: `samples`
- * notes written on A, one at a time, each timed from the write until B's
- * changes feed has it (A → peer → B, both hops, no UI).
- */
-async function propagationAtoB(a: PouchDB.Database, b: PouchDB.Database, samples: number): Promise<number[]> {
-  const arrivals = new Map<string, (at: number) => void>();
-  const feed = b.changes({ live: true, since: 'now' }).on('change', (c) => arrivals.get(c.id)?.(performance.now()));
-  const latencies: number[] = [];
-  for (let i = 0; i < samples; i += 1) {
-    const id = `note:a-to-b-${Date.now()}-${i}`;
-    const arrived = new Promise<number>((resolve) => arrivals.set(id, resolve));
-    const start = performance.now();
-    await a.put({ _id: id, type: 'note', title: `live ${i}`, body: 'x'.repeat(400) });
-    latencies.push((await arrived) - start);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   feed.cancel();
@@ -156,7 +136,7 @@ const bench = {
   liveEngine: async (t: Target, samples: number) => {
     const local = freshLocal();
     const stop = await startEngine(local, t, () => Promise.resolve(true));
-    const latencies = await propagation(local, t, samples);
+    const latencies = await propagation(remoteOf(t), local, samples);
     stop();
     await local.destroy();
     return latencies;
@@ -164,7 +144,7 @@ const bench = {
   liveAtoBEngine: async (t: Target, samples: number) => {
     const [a, b] = [freshLocal(), freshLocal()];
     const stops = [await startEngine(a, t, () => Promise.resolve(true)), await startEngine(b, t, () => Promise.resolve(true))];
-    const latencies = await propagationAtoB(a, b, samples);
+    const latencies = await propagation(a, b, samples);
     for (const stop of stops) stop();
     await Promise.all([a.destroy(), b.destroy()]);
     return latencies;
@@ -173,7 +153,7 @@ const bench = {
     const [a, b] = [freshLocal(), freshLocal()];
     const syncs = [a, b].map((db) => db.sync(remoteOf(t), { live: true, retry: true }));
     await Promise.all(syncs.map((sync) => new Promise((resolve) => void sync.once('paused', resolve))));
-    const latencies = await propagationAtoB(a, b, samples);
+    const latencies = await propagation(a, b, samples);
     for (const sync of syncs) sync.cancel();
     await Promise.all([a.destroy(), b.destroy()]);
     return latencies;
@@ -184,7 +164,7 @@ const bench = {
     await new Promise((resolve) => {
       void sync.once('paused', resolve);
     });
-    const latencies = await propagation(local, t, samples);
+    const latencies = await propagation(remoteOf(t), local, samples);
     sync.cancel();
     await local.destroy();
     return latencies;
