@@ -7,6 +7,7 @@ import type { Logger } from './logger';
 import { PendingChanges } from './pendingChanges';
 import { PeerReplication } from './PeerReplication';
 import { PeerState, type PeerStatus } from './peerStatus';
+import { sameIds } from './sameIds';
 
 /** A peer as the engine runs it: its settings plus the credentials kept on this device. */
 export interface EnginePeer {
@@ -217,6 +218,7 @@ export class SyncEngine {
    */
   private trackForPeers(): void {
     if (this.running.size > 0) this.changed.track(this.oldestPushed());
+    else this.changed.untrack();
   }
 
   private oldestPushed(): number {
@@ -261,13 +263,13 @@ export class SyncEngine {
       const unsent = this.changed.after(seq);
       run.pending = unsent.length;
       const chunks = unsent.filter((id) => id.startsWith(CHUNK_ID_PREFIX)).map((id) => id.slice(CHUNK_ID_PREFIX.length));
-      run.unsentChunks = sameItems(run.unsentChunks, chunks) ? run.unsentChunks : chunks;
+      run.unsentChunks = sameIds(run.unsentChunks, chunks) ? run.unsentChunks : chunks;
       furthest = furthest === undefined ? seq : Math.max(furthest, seq);
     }
     const onlyHere = this.changed.after(furthest ?? 0);
     // The same array when nothing changed, so that the notes list and the
     // other tabs are not handed a new list of thousands of ids for nothing.
-    if (!sameItems(this.snapshot.onlyHere, onlyHere)) this.snapshot = { ...this.snapshot, onlyHere };
+    if (!sameIds(this.snapshot.onlyHere, onlyHere)) this.snapshot = { ...this.snapshot, onlyHere };
     this.publish();
   }
 }
@@ -276,8 +278,4 @@ export class SyncEngine {
 function seqNumber(seq: string | number | undefined): number {
   const n = Number(seq ?? 0);
   return Number.isNaN(n) ? 0 : n;
-}
-
-function sameItems(a: readonly string[] | undefined, b: readonly string[]): boolean {
-  return a !== undefined && a.length === b.length && a.every((item, i) => item === b[i]);
 }

@@ -79,6 +79,13 @@ export class PendingChanges {
     else if (!this.feed) this.follow();
   }
 
+  /** Follows nothing (no peer left): the feed stops and what was read is dropped. */
+  untrack(): void {
+    this.stopFeed();
+    this.floor = Number.POSITIVE_INFINITY;
+    this.latest.clear();
+  }
+
   /** Drops what every peer has received (changes at or below `seq`), so the map stays small. */
   forget(seq: number): void {
     if (seq <= this.floor) return;

@@ -77,6 +77,28 @@ test.describe('always-on sync with peers', () => {
     await expect.poll(() => titlesOn(url)).toEqual(['Not yet anywhere else']);
   });
 
+  test('with no peer left, no note is marked and the header says "No peers yet"', async ({ page, startPeer }) => {
+    const peer = await startPeer();
+    const url = peer.dbUrl('notes');
+    const peers = new PeersPage(page);
+    const notes = new NotesPage(page);
+    await peers.goto();
+    await peers.add(url, member);
+    await peers.row(url).getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('link', { name: 'Notes', exact: true }).click();
+    await notes.create('Only here for now', 'the peer is paused');
+    await expect(notes.item('Only here for now').getByText('only on this device')).toBeVisible();
+
+    await page.getByRole('link', { name: 'Peers', exact: true }).click();
+    await peers.row(url).getByRole('button', { name: 'Remove' }).click();
+    await peers.expectNoPeers();
+    await page.getByRole('link', { name: 'Notes', exact: true }).click();
+    // Everything is only here now; the header says so once, rather than a mark on every note.
+    await expect(page.getByTestId('sync-indicator')).toHaveText('No peers yet');
+    await expect(notes.item('Only here for now').getByText('only on this device')).toHaveCount(0);
+    await expect(notes.item('Only here for now')).toBeVisible();
+  });
+
   test('a peer that goes away is retried, and edits made meanwhile flow out when it returns', async ({
     page,
     startPeer,

@@ -148,6 +148,15 @@ describe('SyncEngine against real CouchDB-protocol peers', () => {
     await engine.setPeers([{ config: cfg, credentials: member }]);
     await waitFor('3 pending', () => engine.getSnapshot().peers[cfg.id]?.pending === 3, { subscribe: engine.subscribe });
     expect([...engine.getSnapshot().onlyHere].sort()).toEqual(['note:1', 'note:2', 'note:3']);
+
+    // The peer removed again: the feed stops, and nothing is listed.
+    await engine.setPeers([]);
+    reads.length = 0;
+    const before = published;
+    await localDb.put({ _id: 'note:4' });
+    await waitFor('a recount', () => published > before, { subscribe: engine.subscribe });
+    expect(engine.getSnapshot().onlyHere).toEqual([]);
+    expect(reads).toEqual([]);
   });
 
   it('after a catch-up pull, counts what it brought for the other peer, which lacks it', async () => {
