@@ -1,7 +1,8 @@
 import { PUSH_ATTACHMENT_BUDGET, attachmentBytes, fillAttachments, withinBudget } from './fastAttachments';
 import { writeWhileFetching } from './fastPipeline';
 import { newSessionId, readCheckpoint, replicationId, writeCheckpoint, type Seq } from './fastCheckpoint';
-import { readRevisions } from './localRevisions';
+import { openIdbChanges, type IdbChanges } from './idbChangesPage';
+import { readRevisions, type ReadResult } from './localRevisions';
 
 /**
  * A one-shot, catch-up replication in large batches: the CouchDB replication
@@ -76,6 +77,7 @@ export interface FastResult extends FastProgress {
 }
 
 type Doc = PouchDB.Core.PutDocument<object>;
+type Change = PouchDB.Core.ChangesResponseChange<object>;
 
 interface Batch {
   changes: number;
@@ -122,7 +124,7 @@ async function isPristine(db: PouchDB.Database): Promise<boolean> {
   return info.doc_count === 0 && info.update_seq === 0;
 }
 
-async function missingRevs(run: Run, results: PouchDB.Core.ChangesResponseChange<object>[]): Promise<Wanted> {
+async function missingRevs(run: Run, results: Change[]): Promise<Wanted> {
   const known = run.options.knownOnTarget;
   const isKnown = (key: string) => run.written.has(key) || !!known?.has(key);
   const asked: Record<string, string[]> = {};
@@ -136,15 +138,65 @@ async function missingRevs(run: Run, results: PouchDB.Core.ChangesResponseChange
   return Object.entries(diff).flatMap(([id, d]) => (d.missing ?? []).map((rev) => ({ id, rev })));
 }
 
-/** Reads the wanted revisions with their histories (attachments as stubs): one `_bulk_get` for a remote source. */
-async function fetchDocs(run: Run, wanted: Wanted): Promise<Map<string, Doc[]>> {
+/** One page of the source's changes, and how to read the revisions it names. */
+interface Page {
+  results: Change[];
+  /** The seq the page reaches: everything up to it is in `results` or comes again later. */
+  endSeq: Seq;
+  /** True when the page is as long as asked: there may be more. */
+  full: boolean;
+  read(wanted: Wanted): Promise<ReadResult[]>;
+}
+type Pager = (since: Seq, limit: number) => Promise<Page>;
+
+/** Pages through PouchDB: `changes`, then `_bulk_get` from a remote or the adapter's reads (localRevisions.ts). */
+function pouchPager(source: PouchDB.Database): Pager {
+  return async (since, limit) => {
+    const page = await source.changes({
+      since,
+      limit,
+      // Without it the HTTP adapter splits the page into requests of 25.
+      batch_size: limit,
+      style: 'all_docs',
+      return_docs: true,
+    });
+    return {
+      results: page.results,
+      endSeq: page.results[page.results.length - 1]?.seq ?? since,
+      full: page.results.length >= limit,
+      read: async (wanted) =>
+        isRemote(source)
+          ? // An { error } item has no `ok` either, and fetchDocs refuses anything without one.
+            ((await source.bulkGet({ docs: wanted, revs: true, latest: true } as PouchDB.Core.BulkGetOptions)).results as unknown as ReadResult[])
+          : readRevisions(source, wanted),
+    };
+  };
+}
+
+/**
+ * Pages straight from the idb adapter's stores (idbChangesPage.ts), and
+ * through PouchDB from the first page it cannot read on: PouchDB's way is
+ * slower but always right.
+ */
+function idbPager(reader: IdbChanges, fallback: Pager): Pager {
+  let usable = true;
+  return async (since, limit) => {
+    if (usable && typeof since === 'number') {
+      try {
+        return await reader.page(since, limit);
+      } catch {
+        usable = false;
+      }
+    }
+    return fallback(since, limit);
+  };
+}
+
+/** Reads the wanted revisions with their histories (attachments as stubs), by document id. */
+async function fetchDocs(page: Page, wanted: Wanted): Promise<Map<string, Doc[]>> {
   const byId = new Map<string, Doc[]>();
   if (wanted.length === 0) return byId;
-  const { source } = run.options;
-  const results = isRemote(source)
-    ? (await source.bulkGet({ docs: wanted, revs: true, latest: true } as PouchDB.Core.BulkGetOptions)).results
-    : await readRevisions(source, wanted);
-  for (const result of results) {
+  for (const result of await page.read(wanted)) {
     for (const item of result.docs) {
       // Gone meanwhile (compacted, purged): PouchDB's replicator retries such a batch; so will it.
       if (!('ok' in item)) throw new FastPathUnsupported(`cannot read ${result.id}`);
@@ -159,30 +211,28 @@ const FIRST_BATCH = 100;
 /** How many batches' worth of changes a page may hold while nothing needs fetching. */
 const ECHO_PAGES = 5;
 
-async function* fetchBatches(run: Run, since: Seq): AsyncGenerator<Batch> {
+async function* fetchBatches(run: Run, pager: Pager, since: Seq): AsyncGenerator<Batch> {
   const { source } = run.options;
   let limit = Math.min(FIRST_BATCH, run.batchSize);
   for (let from = since; !run.stopped && !run.isCancelled(); ) {
-    const page = await source.changes({
-      since: from,
-      limit,
-      // Without it the HTTP adapter splits the page into requests of 25.
-      batch_size: limit,
-      style: 'all_docs',
-      return_docs: true,
-    });
-    const last = page.results[page.results.length - 1];
-    if (!last) return;
-    const fetched = await fetchDocs(run, await missingRevs(run, page.results));
+    const page = await pager(from, limit);
+    if (page.results.length === 0) {
+      // A full page of nothing but entries of documents changed again later: read on.
+      if (!page.full) return;
+      from = page.endSeq;
+      continue;
+    }
+    const fetched = await fetchDocs(page, await missingRevs(run, page.results));
     // Cut the page where its attachments would exceed the budget; the rest comes next.
     const { kept, docs } = withinBudget(page.results, fetched, isRemote(run.options.target) ? PUSH_ATTACHMENT_BUDGET : undefined);
-    const lastKept = page.results[kept - 1] ?? last;
+    const isCut = kept < page.results.length;
+    const lastSeq = isCut ? page.results[kept - 1]!.seq : page.endSeq;
     // A short page is the end for now; the live replication picks up what comes later.
-    const isLast = kept === page.results.length && page.results.length < limit;
+    const isLast = !isCut && !page.full;
     const bytes = docs.reduce((sum, doc) => sum + attachmentBytes(doc), 0);
-    yield { changes: kept, lastSeq: lastKept.seq, docs: await fillAttachments(source, docs), isLast, attachmentBytes: bytes };
+    yield { changes: kept, lastSeq, docs: await fillAttachments(source, docs), isLast, attachmentBytes: bytes };
     if (isLast) return;
-    from = lastKept.seq;
+    from = lastSeq;
     // Pages with nothing to fetch (changes the target has, e.g. the echo of a push) cost
     // the source little per change: read more of them per request.
     limit = Math.min(limit * 2, docs.length === 0 ? run.batchSize * ECHO_PAGES : run.batchSize);
@@ -259,7 +309,10 @@ export async function fastReplicate(options: FastReplicateOptions): Promise<Fast
     checkpointed = progress.lastSeq;
     options.onCheckpoint?.(checkpointed);
   };
-  const completed = await writeWhileFetching(fetchBatches(run, progress.lastSeq), run.isCancelled, async (batch) => {
+  // A local source is read straight from its IndexedDB stores where it can be (a push).
+  const reader = isRemote(source) ? undefined : await openIdbChanges(source);
+  const pager = reader ? idbPager(reader, pouchPager(source)) : pouchPager(source);
+  const completed = await writeWhileFetching(fetchBatches(run, pager, progress.lastSeq), run.isCancelled, async (batch) => {
     progress.docsWritten += await writeBatch(run, batch);
     progress.changesRead += batch.changes;
     progress.lastSeq = batch.lastSeq;
@@ -272,6 +325,7 @@ export async function fastReplicate(options: FastReplicateOptions): Promise<Fast
     return !batch.isLast;
   }).finally(() => {
     run.stopped = true;
+    reader?.close();
   });
   await checkpoint();
   const { onlyFromSource, ...rest } = progress;

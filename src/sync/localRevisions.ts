@@ -17,7 +17,7 @@ interface RevTreeRoot {
   pos: number;
   ids: RevNode;
 }
-interface AdapterResult {
+export interface AdapterResult {
   doc: Record<string, unknown> & { _id: string; _rev: string };
   metadata: { rev_tree: RevTreeRoot[] };
   ctx?: unknown;
@@ -35,7 +35,8 @@ export interface WantedRev {
 }
 
 type Doc = PouchDB.Core.PutDocument<object>;
-type Result = { id: string; docs: Array<{ ok: Doc } | { missing: string }> };
+/** The answer for one document, in the shape of a `bulkGet` result. */
+export type ReadResult = { id: string; docs: Array<{ ok: Doc } | { missing: string }> };
 
 /**
  * The path from `rev` back to the root of its tree, as `_revisions`, and
@@ -62,7 +63,7 @@ export function historyOf(tree: readonly RevTreeRoot[], rev: string): { revision
 }
 
 /** The document as `get(id, { rev, revs: true })` returns it, built from the adapter's answer. */
-function asRevision(result: AdapterResult): Doc | undefined {
+export function asRevision(result: AdapterResult): Doc | undefined {
   const { doc, metadata } = result;
   const history = historyOf(metadata.rev_tree, doc._rev);
   if (!history) return undefined;
@@ -76,7 +77,7 @@ function asRevision(result: AdapterResult): Doc | undefined {
 }
 
 /** Reads through `get`, one call per document: the way for a database without `_get`. */
-function readThroughGet(db: PouchDB.Database, byId: Map<string, string[]>): Promise<Result[]> {
+function readThroughGet(db: PouchDB.Database, byId: Map<string, string[]>): Promise<ReadResult[]> {
   return Promise.all(
     [...byId].map(async ([id, revs]) => {
       const docs = await db.get(id, { revs: true, open_revs: revs, latest: true } as PouchDB.Core.GetOpenRevisions);
@@ -90,14 +91,14 @@ function readThroughGet(db: PouchDB.Database, byId: Map<string, string[]>): Prom
  * in the shape of a `bulkGet` result. A revision that cannot be read is
  * reported `missing`, as `get` with `open_revs` does.
  */
-export function readRevisions(db: PouchDB.Database, wanted: readonly WantedRev[]): Promise<Result[]> {
+export function readRevisions(db: PouchDB.Database, wanted: readonly WantedRev[]): Promise<ReadResult[]> {
   const byId = new Map<string, string[]>();
   for (const { id, rev } of wanted) byId.set(id, [...(byId.get(id) ?? []), rev]);
   const adapterGet = (db as unknown as { _get?: AdapterGet })._get;
   if (typeof adapterGet !== 'function') return readThroughGet(db, byId);
   const reads = [...byId].flatMap(([id, revs]) => revs.map((rev) => ({ id, rev })));
   return new Promise((resolve) => {
-    const results = new Map<string, Result>([...byId.keys()].map((id) => [id, { id, docs: [] }]));
+    const results = new Map<string, ReadResult>([...byId.keys()].map((id) => [id, { id, docs: [] }]));
     let left = reads.length;
     if (left === 0) return resolve([]);
     const read = ({ id, rev }: WantedRev, ctx: unknown, then?: (ctx: unknown) => void) => {
