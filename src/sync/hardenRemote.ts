@@ -1,10 +1,23 @@
 /**
- * Works around a PouchDB 9 replicator leak: after each batch it calls
+ * Patches a remote database handle for the engine, in two ways.
+ *
+ * First, works around a PouchDB 9 replicator leak: after each batch it calls
  * `src.info()` to update its progress counters and never handles the
  * rejection, so a pull from a peer that dies mid-batch surfaces as an
  * unhandled promise rejection. The counters are cosmetic, and any real
  * outage fails the next request the replicator makes (which it does handle),
  * so `info()` on a remote answers a placeholder instead of rejecting.
+ *
+ * Second, asks the server for its id once. PouchDB's `id()` on a remote
+ * fetches the server root every time, and every replication (each catch-up,
+ * each live direction, each restart) starts by asking it for its
+ * replication id: four or five round trips in a row before a new device
+ * goes live. A server's uuid does not change while it runs, so the first
+ * answer is kept for the life of the handle. (When the root does not answer
+ * at all, PouchDB builds the id from the URL; keeping that one too means
+ * every replication of the session agrees on one id, where before a root
+ * that answered again midway gave the live replication another id than the
+ * catch-up's, and a scan from the start.)
  * @returns the same database handle, patched.
  */
 export function hardenRemote(remote: PouchDB.Database, onSwallowed: (err: unknown) => void): PouchDB.Database {
@@ -18,5 +31,10 @@ export function hardenRemote(remote: PouchDB.Database, onSwallowed: (err: unknow
     }
   };
   remote.info = safeInfo;
+  const remoteWithId = remote as unknown as { id(): Promise<string> };
+  const id = remoteWithId.id.bind(remote);
+  let known: Promise<string> | undefined;
+  // PouchDB's id() never rejects: when the root does not answer, it builds the id from the URL.
+  remoteWithId.id = () => (known ??= id());
   return remote;
 }

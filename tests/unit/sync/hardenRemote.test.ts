@@ -1,0 +1,52 @@
+// The engine's patches to a remote handle (src/sync/hardenRemote.ts), against
+// a real CouchDB-protocol peer: info() never rejects, and the server's id is
+// fetched once, not before every replication.
+import { afterEach, expect, it } from 'vitest';
+import { nodePouchDB } from '../../../scripts/lib/peerServer.mjs';
+import { hardenRemote } from '../../../src/sync/hardenRemote';
+import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
+
+const PouchDB = nodePouchDB();
+/** `id()` is in PouchDB, not in its types. */
+const withId = (db: PouchDB.Database) => db as PouchDB.Database & { id(): Promise<string> };
+const cleanup: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn();
+});
+
+async function peer(): Promise<PeerServer> {
+  const server = await startTestPeer();
+  cleanup.push(() => server.close());
+  return server;
+}
+
+/** A remote handle whose requests to the server root are counted. */
+function countingRemote(url: string): { remote: ReturnType<typeof withId>; rootRequests: () => number } {
+  let root = 0;
+  const counting: typeof fetch = (input, init) => {
+    if (new URL(String(input instanceof Request ? input.url : input)).pathname === '/') root += 1;
+    return fetch(input, init);
+  };
+  const remote = new PouchDB(url, { skip_setup: true, auth: { ...MEMBER }, fetch: counting });
+  return { remote: withId(hardenRemote(remote, () => undefined)), rootRequests: () => root };
+}
+
+it("asks the server for its id once, however many replications ask, and gives PouchDB's answer", async () => {
+  const server = await peer();
+  const { remote, rootRequests } = countingRemote(server.dbUrl('notes'));
+  const plain = await withId(new PouchDB(server.dbUrl('notes'), { skip_setup: true, auth: { ...MEMBER } })).id();
+  const answers = await Promise.all([remote.id(), remote.id()]);
+  answers.push(await remote.id(), await remote.id());
+  expect(new Set(answers)).toEqual(new Set([plain]));
+  expect(rootRequests()).toBe(1);
+});
+
+it('info() on a peer that is down answers a placeholder instead of rejecting', async () => {
+  const server = await peer();
+  const url = server.dbUrl('notes');
+  await server.close();
+  const swallowed: unknown[] = [];
+  const remote = hardenRemote(new PouchDB(url, { skip_setup: true, auth: { ...MEMBER } }), (err) => swallowed.push(err));
+  expect(await remote.info()).toMatchObject({ doc_count: 0, update_seq: 0 });
+  expect(swallowed).toHaveLength(1);
+});
