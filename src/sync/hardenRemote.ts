@@ -33,8 +33,10 @@ export function hardenRemote(remote: PouchDB.Database, onSwallowed: (err: unknow
   remote.info = safeInfo;
   const remoteWithId = remote as unknown as { id(): Promise<string> };
   const id = remoteWithId.id.bind(remote);
-  let known: Promise<string> | undefined;
+  let known: string | undefined;
+  // Kept once answered, not while pending: PouchDB queues a call made before the handle
+  // is ready and then calls `id` again, which must not be handed the pending call itself.
   // PouchDB's id() never rejects: when the root does not answer, it builds the id from the URL.
-  remoteWithId.id = () => (known ??= id());
+  remoteWithId.id = async () => (known ??= await id());
   return remote;
 }

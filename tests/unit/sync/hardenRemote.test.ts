@@ -35,10 +35,22 @@ it("asks the server for its id once, however many replications ask, and gives Po
   const server = await peer();
   const { remote, rootRequests } = countingRemote(server.dbUrl('notes'));
   const plain = await withId(new PouchDB(server.dbUrl('notes'), { skip_setup: true, auth: { ...MEMBER } })).id();
-  const answers = await Promise.all([remote.id(), remote.id()]);
-  answers.push(await remote.id(), await remote.id());
+  const answers = [await remote.id(), ...(await Promise.all([remote.id(), remote.id(), remote.id()]))];
   expect(new Set(answers)).toEqual(new Set([plain]));
   expect(rootRequests()).toBe(1);
+});
+
+it('a replication through a handle patched as soon as it is opened completes (no call waits on itself)', async () => {
+  const server = await peer();
+  const remote = hardenRemote(new PouchDB(server.dbUrl('notes'), { skip_setup: true, auth: { ...MEMBER } }), () => undefined);
+  // Asked before the handle is ready, as the engine's first catch-up does.
+  const early = withId(remote).id();
+  const local = new PouchDB(`harden-${Date.now()}`, { adapter: 'memory' });
+  cleanup.push(() => local.destroy());
+  await local.put({ _id: 'note:1', title: 'one' });
+  const result = await local.replicate.to(remote);
+  expect(result.docs_written).toBe(1);
+  expect(await early).toBe(await withId(remote).id());
 });
 
 it('info() on a peer that is down answers a placeholder instead of rejecting', async () => {
