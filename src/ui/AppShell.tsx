@@ -1,6 +1,7 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import type { AppUpdater } from '../pwa/registerSW';
 import { useRoute, type Route } from './hooks/useRoute';
+import { lazyPage } from './lazyPage';
 import { NotesPage } from './pages/notes/NotesPage';
 import { SyncIndicator } from './SyncIndicator';
 import { UpdatePrompt } from './UpdatePrompt';
@@ -15,11 +16,12 @@ const PAGES: Array<{ route: Route; label: string }> = [
 
 // Pages other than Notes load when first opened: the first paint of the
 // notes needs only the Notes page (issue #6: initial JavaScript size).
-const FilesPage = lazy(() => import('./pages/files/FilesPage').then((m) => ({ default: m.FilesPage })));
-const ConflictsPage = lazy(() => import('./pages/conflicts/ConflictsPage').then((m) => ({ default: m.ConflictsPage })));
-const PeersPage = lazy(() => import('./pages/peers/PeersPage').then((m) => ({ default: m.PeersPage })));
-const SettingsPage = lazy(() => import('./pages/settings/SettingsPage').then((m) => ({ default: m.SettingsPage })));
-const JoinPage = lazy(() => import('./pages/join/JoinPage').then((m) => ({ default: m.JoinPage })));
+// A page whose code cannot be fetched says so (lazyPage.tsx).
+const FilesPage = lazyPage(() => import('./pages/files/FilesPage').then((m) => m.FilesPage));
+const ConflictsPage = lazyPage(() => import('./pages/conflicts/ConflictsPage').then((m) => m.ConflictsPage));
+const PeersPage = lazyPage(() => import('./pages/peers/PeersPage').then((m) => m.PeersPage));
+const SettingsPage = lazyPage(() => import('./pages/settings/SettingsPage').then((m) => m.SettingsPage));
+const JoinPage = lazyPage(() => import('./pages/join/JoinPage').then((m) => m.JoinPage));
 
 /** Header, navigation and the current page. */
 export function AppShell({ updater }: { updater: AppUpdater }) {
