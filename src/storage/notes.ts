@@ -1,7 +1,7 @@
 // Note documents, stored in the device's PouchDB (IndexedDB in the browser)
 // as `note:<uuid>` docs. The only module that reads or writes them.
 import { NOTE_ID_PREFIX, isNoteId, newNoteId, type NoteId } from '../domain/ids';
-import { NOTE_SCHEMA_VERSION, compareNewestFirst, type Note, type NoteDraft } from '../domain/note';
+import { NOTE_SCHEMA_VERSION, compareNewestFirst, displayTitle, type Note, type NoteDraft } from '../domain/note';
 
 /** A note document as stored and replicated. */
 export interface NoteDoc {
@@ -109,6 +109,22 @@ export class NotesStore {
       notes.push(toNote({ ...(row.doc as unknown as Record<string, unknown>), ...(extra ?? {}) }));
     }
     return notes.sort(compareNewestFirst);
+  }
+
+  /**
+   * The titles of some notes, as lists show them, by id; an id that is not a
+   * live note is left out. For pages that name a few documents (a peer
+   * lacks them, a peer refuses one) without reading every note.
+   */
+  async titles(ids: readonly string[]): Promise<Map<string, string>> {
+    const wanted = [...new Set(ids)].filter(isNoteId);
+    if (wanted.length === 0) return new Map();
+    const res = await this.db.allDocs({ keys: wanted, include_docs: true });
+    const titles = new Map<string, string>();
+    for (const row of res.rows) {
+      if ('doc' in row && row.doc) titles.set(row.id, displayTitle(toNote(row.doc as unknown as Record<string, unknown>)));
+    }
+    return titles;
   }
 
   /**

@@ -1,23 +1,22 @@
-import { displayTitle } from '../../../domain/note';
 import { useDataSafety } from '../../hooks/useDataSafety';
-import { useNotes } from '../../hooks/useNotes';
+import { useNoteTitles } from '../../hooks/useNoteTitles';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { AddPeerForm } from './AddPeerForm';
 import { InvitePanel } from './InvitePanel';
 import { LocalPeerOffer } from './LocalPeerOffer';
 import { PeerRow } from './PeerRow';
-import { SafetyPanel } from './SafetyPanel';
+import { SHOWN_MISSING, SafetyPanel } from './SafetyPanel';
 import { ServerLinksPanel } from './ServerLinksPanel';
 
 /** Peers: add one by URL, and see and steer syncing with each. */
 export function PeersPage() {
   const { peers, statuses, isLeader } = useSyncStatus();
-  const { notes } = useNotes();
   const safety = useDataSafety();
-  const docLabel = (id: string) => {
-    const note = notes.find((n) => n.id === id);
-    return note ? `“${displayTitle(note)}”` : id;
-  };
+  // Only the documents the page names are read for their titles, never every note.
+  const docLabel = useNoteTitles([
+    ...Object.values(statuses).flatMap((status) => status?.error?.docIds ?? []),
+    ...(safety?.peers ?? []).flatMap((holding) => holding.missing.slice(0, SHOWN_MISSING)),
+  ]);
   return (
     <div className="peers-page">
       <h1>Peers</h1>

@@ -1,6 +1,9 @@
 import type { PeerConfig } from '../../../domain/peer';
 import { summarizeSafety, type SafetyReport } from '../../../sync/dataSafety';
 
+/** How many of the documents a peer lacks are named; the rest are counted. */
+export const SHOWN_MISSING = 20;
+
 /** "Where is my data safe?": the summary and what each peer lacks. */
 export function SafetyPanel({
   report,
@@ -28,8 +31,8 @@ export function SafetyPanel({
                 {holding.missing.length > 0 && (
                   <span data-testid="safety-missing">
                     {' '}
-                    Lacks: {holding.missing.slice(0, 20).map(docLabel).join(', ')}
-                    {holding.missing.length > 20 ? ` and ${holding.missing.length - 20} more` : ''}
+                    Lacks: {holding.missing.slice(0, SHOWN_MISSING).map(docLabel).join(', ')}
+                    {holding.missing.length > SHOWN_MISSING ? ` and ${holding.missing.length - SHOWN_MISSING} more` : ''}
                   </span>
                 )}
               </li>
