@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NoteId } from '../../../src/domain/ids';
 import { matchesQuery, type Note } from '../../../src/domain/note';
-import { foldText, NoteSearch } from '../../../src/ui/pages/notes/noteSearch';
+import { foldText, NoteSearch, whenIdle } from '../../../src/ui/pages/notes/noteSearch';
 import { WordIndex } from '../../../src/ui/pages/notes/wordIndex';
 
 const note = (id: string, title: string, body: string): Note => ({
@@ -23,6 +23,17 @@ const NOTES = [
   note('4', 'ÉTÉ', 'Vacances à la mer, crème solaire'),
   note('5', 'Notes', 'mesh garden recipe'),
 ];
+
+/** Random short notes and queries over a few letters, accents, spaces and punctuation. */
+function randomCase(start: number) {
+  let seed = start;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const alphabet = ['a', 'b', 'é', 'É', 'c', ' ', '\n', '1', ':', 'ab', 'çà'];
+  const text = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+  const notes = Array.from({ length: 200 }, (_, i) => note(String(i), text(6), text(20)));
+  const queries = Array.from({ length: 300 }, () => text(1 + Math.floor(random() * 5)));
+  return { notes, queries, text };
+}
 
 describe('NoteSearch', () => {
   it('folds case and accents like the domain rule', () => {
@@ -74,12 +85,7 @@ describe('NoteSearch', () => {
   });
 
   it('agrees with matchesQuery on random notes and queries, before and after prepare', async () => {
-    let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const alphabet = ['a', 'b', 'é', 'É', 'c', ' ', '\n', '1', ':', 'ab', 'çà'];
-    const text = (n: number) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
-    const notes = Array.from({ length: 200 }, (_, i) => note(String(i), text(6), text(20)));
-    const queries = Array.from({ length: 300 }, () => text(1 + Math.floor(random() * 5)));
+    const { notes, queries } = randomCase(7);
     const lazy = new NoteSearch();
     const prepared = new NoteSearch();
     await new Promise<void>((resolve) => prepared.prepare(notes, resolve));
@@ -88,6 +94,81 @@ describe('NoteSearch', () => {
       expect(lazy.filter(notes, query).map((n) => n.id), JSON.stringify(query)).toEqual(expected);
       expect(prepared.filter(notes, query).map((n) => n.id), JSON.stringify(query)).toEqual(expected);
     }
+  });
+
+  it('agrees with matchesQuery whenever it is typed during prepare, and on a changed list prepared before the first was done', () => {
+    const { notes, queries, text } = randomCase(11);
+    const queue: Array<() => void> = [];
+    const schedule = (work: () => void) => {
+      queue.push(work);
+      return () => queue.splice(queue.indexOf(work) >>> 0, 1);
+    };
+    const runSteps = (count: number) => {
+      for (let k = 0; k < count && queue.length > 0; k += 1) queue.shift()?.();
+    };
+    const check = (search: NoteSearch, list: Note[], from: number) => {
+      for (const query of queries.slice(from, from + 15)) {
+        const expected = list.filter((n) => matchesQuery(n, query)).map((n) => n.id);
+        expect(search.filter(list, query).map((n) => n.id), `${from}: ${JSON.stringify(query)}`).toEqual(expected);
+      }
+    };
+    // One batch of 16 notes per slice: 200 notes take 13 slices to fold, then 13 to index.
+    const options = { schedule, sliceMs: 0, batch: 16 };
+    for (const steps of [0, 1, 5, 13, 14, 20, 26]) {
+      const search = new NoteSearch(options);
+      let isDone = false;
+      search.prepare(notes, () => {
+        isDone = true;
+      });
+      runSteps(steps);
+      check(search, notes, steps * 10);
+      runSteps(1);
+      check(search, notes, steps * 10 + 5);
+      runSteps(Infinity);
+      expect(isDone, `after ${steps} steps`).toBe(true);
+      check(search, notes, steps * 10 + 3);
+    }
+    // Partway through indexing, a note is edited, one deleted and one added.
+    const search = new NoteSearch(options);
+    const stop = search.prepare(notes);
+    runSteps(18);
+    stop();
+    expect(queue).toEqual([]);
+    const changed = [note('new', text(6), text(20)), ...notes.filter((n) => n.id !== 'note:3').map((n) => (n.id === 'note:150' ? { ...n, body: text(20) } : n))];
+    check(search, changed, 0);
+    search.prepare(changed);
+    for (let step = 1; queue.length > 0; step += 1) {
+      runSteps(1);
+      check(search, changed, step * 15);
+    }
+  });
+});
+
+describe('whenIdle', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('posts the work at background priority where the browser can, and cancels it', () => {
+    const postTask = vi.fn((work: () => void, options: { priority: string; signal: AbortSignal }) => {
+      void work;
+      return new Promise<void>((_, reject) => options.signal.addEventListener('abort', () => reject(new Error('aborted'))));
+    });
+    vi.stubGlobal('scheduler', { postTask });
+    const work = () => undefined;
+    const cancel = whenIdle(work);
+    expect(postTask).toHaveBeenCalledTimes(1);
+    const [posted, options] = postTask.mock.calls[0] ?? [];
+    expect(posted).toBe(work);
+    expect(options?.priority).toBe('background');
+    expect(options?.signal.aborted).toBe(false);
+    cancel();
+    expect(options?.signal.aborted).toBe(true);
+  });
+
+  it('falls back to a timer elsewhere', async () => {
+    vi.stubGlobal('scheduler', undefined);
+    await new Promise<void>((resolve) => whenIdle(resolve));
   });
 });
 

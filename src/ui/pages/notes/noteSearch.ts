@@ -1,49 +1,110 @@
 import type { Note } from '../../../domain/note';
-import { foldText, queryWords, WordIndex } from './wordIndex';
+import { foldNote, queryWords, WordIndex } from './wordIndex';
 
 export { foldText, queryWords } from './wordIndex';
 
 /** Replaced versions a {@link WordIndex} may carry before it is built again from the list. */
 const STALE_LIMIT = 5000;
-/** Longest slice of indexing work between two chances for the page to handle input (ms). */
+/** Longest slice of preparation work between two chances for the page to handle input (ms). */
 const SLICE_MS = 8;
+/** Notes folded or indexed between two looks at the clock. */
+const BATCH = 64;
+
+/** Chromium's Prioritized Task Scheduling API, which TypeScript's DOM library does not describe yet. */
+interface TaskScheduler {
+  postTask(work: () => void, options: { priority: 'background'; signal: AbortSignal }): Promise<void>;
+}
+
+/**
+ * Runs `work` once the page has nothing more urgent to do; returns a function that cancels it.
+ * @remarks At background priority where the browser has `scheduler.postTask`,
+ * so the slices of {@link NoteSearch.prepare} wait for input, rendering and
+ * ordinary timers; as plain timers, the slices already due ran before what
+ * follows a keystroke (its frame, the page's own timers), adding a slice or
+ * two to it. Elsewhere, a timer.
+ */
+export function whenIdle(work: () => void): () => void {
+  const scheduler = (globalThis as { scheduler?: Partial<TaskScheduler> }).scheduler;
+  if (typeof scheduler?.postTask === 'function') {
+    const controller = new AbortController();
+    scheduler.postTask(work, { priority: 'background', signal: controller.signal }).catch((err: unknown) => {
+      // Cancelling rejects the task's promise; anything else is work's own error.
+      if (!controller.signal.aborted) reportError(err);
+    });
+    return () => controller.abort();
+  }
+  const timer = setTimeout(work, 0);
+  return () => clearTimeout(timer);
+}
+
+/** How {@link NoteSearch.prepare} spreads its work (tests step it by hand). */
+export interface PrepareOptions {
+  /** Runs the next slice later; returns a function that cancels it. Default {@link whenIdle}. */
+  schedule?: (work: () => void) => () => void;
+  /** Longest slice (ms); at least one batch runs per slice. */
+  sliceMs?: number;
+  /** Notes folded or indexed between two looks at the clock. */
+  batch?: number;
+}
+
+/** One note list as the search sees it, position by position. */
+interface ListState {
+  readonly notes: readonly Note[];
+  /** The index slot of each note, or -1 while the note is not indexed. */
+  readonly slots: Int32Array;
+  /** The folded text of each note not indexed yet, once folded; dropped once it is indexed. */
+  texts: Array<string | undefined>;
+  /** Positions below this have been through the folding pass. */
+  folded: number;
+  /** Positions below this have been through the indexing pass. */
+  indexed: number;
+}
 
 /**
  * Search over the note list that answers each keystroke from a
  * {@link WordIndex} instead of scanning every note's text.
  * @remarks Same matches as {@link matchesQuery}: every word, in the title or
- * body, ignoring case and accents. The index is filled by {@link prepare} in
- * short slices; a keystroke that comes first indexes what is missing itself.
+ * body, ignoring case and accents. {@link prepare} fills the index in short
+ * slices at low priority after the list is read, in two passes: first it
+ * folds every note's text (a tenth of the cost of indexing it), then it
+ * indexes the notes from those texts. A keystroke that comes meanwhile
+ * answers from the index for the notes indexed so far and compares the
+ * folded texts of the others, folding (once) any the first pass has not
+ * reached: at 50,000 notes, folding every unindexed note again at each
+ * keystroke made the first keystrokes after a cold start take 50-150 ms.
  */
 export class NoteSearch {
   private index = new WordIndex();
-  /** The slot of each note of the last list searched, by position. */
-  private slotsFor: { notes: readonly Note[]; slots: Int32Array } | undefined;
+  private list: ListState | undefined;
+  private readonly schedule: (work: () => void) => () => void;
+  private readonly sliceMs: number;
+  private readonly batch: number;
+
+  constructor({ schedule = whenIdle, sliceMs = SLICE_MS, batch = BATCH }: PrepareOptions = {}) {
+    this.schedule = schedule;
+    this.sliceMs = sliceMs;
+    this.batch = batch;
+  }
 
   /** The notes of `notes` (in their order) that match `query`. */
   filter(notes: readonly Note[], query: string): readonly Note[] {
     const words = queryWords(query);
     if (words.length === 0) return notes;
+    const list = this.listFor(notes);
     const isHit = this.index.matching(words);
+    const { slots, texts } = list;
     const result: Note[] = [];
-    if (this.slotsFor?.notes === notes) {
-      const { slots } = this.slotsFor;
-      for (let i = 0; i < notes.length; i += 1) if (isHit(slots[i] as number)) result.push(notes[i] as Note);
-      return result;
-    }
-    // Typed before prepare() is through: notes not indexed yet are read
-    // directly, which costs a fraction of indexing them (a keystroke that
-    // indexed 40,000 notes itself took over a second on a busy machine).
-    for (const note of notes) {
-      const slot = this.index.slotOfVersion(note);
-      if (slot !== undefined ? isHit(slot) : matchesWords(note, words)) result.push(note);
+    for (let i = 0; i < notes.length; i += 1) {
+      const note = notes[i] as Note;
+      const slot = slots[i] as number;
+      if (slot >= 0 ? isHit(slot) : containsAll((texts[i] ??= foldNote(note)), words)) result.push(note);
     }
     return result;
   }
 
   /**
-   * Indexes `notes` ahead of the first keystroke, a few milliseconds at a
-   * time so the page stays responsive (a note already indexed costs a lookup).
+   * Folds and indexes `notes` ahead of the keystrokes, a few milliseconds at
+   * a time so the page stays responsive (a note already indexed is skipped).
    * @param onDone called once every note is indexed.
    * @returns a function that stops the work.
    */
@@ -52,43 +113,66 @@ export class NoteSearch {
       // Many edits since the index was built: start again rather than keep
       // the old versions' tokens in memory.
       this.index = new WordIndex();
-      this.slotsFor = undefined;
+      this.list = undefined;
     }
-    let next = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    const list = this.listFor(notes);
+    let cancel: () => void;
     const step = () => {
-      const until = performance.now() + SLICE_MS;
-      while (next < notes.length && performance.now() < until) {
-        const end = Math.min(notes.length, next + 64);
-        for (; next < end; next += 1) this.index.add(notes[next] as Note);
+      const until = performance.now() + this.sliceMs;
+      while (this.advance(list)) {
+        if (performance.now() >= until) {
+          cancel = this.schedule(step);
+          return;
+        }
       }
-      if (next < notes.length) timer = setTimeout(step, 0);
-      else {
-        this.slotsOf(notes);
-        onDone?.();
-      }
+      list.texts = [];
+      this.forgetUnlisted(notes);
+      onDone?.();
     };
-    timer = setTimeout(step, 0);
-    return () => clearTimeout(timer);
+    cancel = this.schedule(step);
+    return () => cancel();
   }
 
-  /** Each note's slot, indexing any note not indexed yet and forgetting notes no longer listed (prepare's last step). */
-  private slotsOf(notes: readonly Note[]): Int32Array {
-    if (this.slotsFor?.notes === notes) return this.slotsFor.slots;
+  /** The search's view of `notes`: kept while the list is the same array, started afresh for a new one. */
+  private listFor(notes: readonly Note[]): ListState {
+    if (this.list?.notes === notes) return this.list;
+    // A new list (a note changed) is mostly notes indexed already: only
+    // the changed ones start without a slot.
     const slots = new Int32Array(notes.length);
-    notes.forEach((note, i) => {
-      slots[i] = this.index.add(note);
-    });
-    if (this.index.size > notes.length) {
-      const listed = new Set(notes.map((n) => n.id));
-      for (const id of [...this.index.ids()]) if (!listed.has(id)) this.index.remove(id);
+    for (let i = 0; i < notes.length; i += 1) slots[i] = this.index.slotOfVersion(notes[i] as Note) ?? -1;
+    this.list = { notes, slots, texts: [], folded: 0, indexed: 0 };
+    return this.list;
+  }
+
+  /** Folds, or once every note is folded indexes, up to one batch of notes; false when nothing is left. */
+  private advance(list: ListState): boolean {
+    const { notes, slots, texts } = list;
+    let budget = this.batch;
+    for (; list.folded < notes.length && budget > 0; list.folded += 1) {
+      const i = list.folded;
+      if ((slots[i] as number) >= 0 || texts[i] !== undefined) continue;
+      texts[i] = foldNote(notes[i] as Note);
+      budget -= 1;
     }
-    this.slotsFor = { notes, slots };
-    return slots;
+    for (; list.folded === notes.length && list.indexed < notes.length && budget > 0; list.indexed += 1) {
+      const i = list.indexed;
+      if ((slots[i] as number) >= 0) continue;
+      slots[i] = this.index.add(notes[i] as Note, texts[i]);
+      texts[i] = undefined;
+      budget -= 1;
+    }
+    return list.indexed < notes.length;
+  }
+
+  /** Removes from the index the notes `notes` no longer lists (deleted). */
+  private forgetUnlisted(notes: readonly Note[]): void {
+    if (this.index.size <= notes.length) return;
+    const listed = new Set(notes.map((n) => n.id));
+    for (const id of [...this.index.ids()]) if (!listed.has(id)) this.index.remove(id);
   }
 }
 
-function matchesWords(note: Note, words: readonly string[]): boolean {
-  const text = foldText(`${note.title}\n${note.body}`);
-  return words.every((word) => text.includes(word));
+function containsAll(text: string, words: readonly string[]): boolean {
+  for (const word of words) if (!text.includes(word)) return false;
+  return true;
 }
