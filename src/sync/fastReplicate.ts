@@ -213,7 +213,10 @@ const ECHO_PAGES = 5;
 
 async function* fetchBatches(run: Run, pager: Pager, since: Seq): AsyncGenerator<Batch> {
   const { source } = run.options;
-  let limit = Math.min(FIRST_BATCH, run.batchSize);
+  // Passing over the echo of a push (the source holds what it was just sent), most pages
+  // have nothing to fetch: start at a full batch rather than at 100.
+  const echoes = run.options.knownOnTarget?.size ?? 0;
+  let limit = Math.min(echoes > 0 ? Math.max(echoes, FIRST_BATCH) : FIRST_BATCH, run.batchSize);
   for (let from = since; !run.stopped && !run.isCancelled(); ) {
     const page = await pager(from, limit);
     if (page.results.length === 0) {
