@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NoteId } from '../../../src/domain/ids';
 import { matchesQuery, type Note } from '../../../src/domain/note';
-import { foldText, NoteSearch, whenIdle } from '../../../src/ui/pages/notes/noteSearch';
+import { foldText, NoteSearch } from '../../../src/ui/pages/notes/noteSearch';
 import { WordIndex } from '../../../src/ui/pages/notes/wordIndex';
 
 const note = (id: string, title: string, body: string): Note => ({
@@ -141,34 +141,6 @@ describe('NoteSearch', () => {
       runSteps(1);
       check(search, changed, step * 15);
     }
-  });
-});
-
-describe('whenIdle', () => {
-  afterEach(() => {
-    vi.unstubAllGlobals();
-  });
-
-  it('posts the work at background priority where the browser can, and cancels it', () => {
-    const postTask = vi.fn((work: () => void, options: { priority: string; signal: AbortSignal }) => {
-      void work;
-      return new Promise<void>((_, reject) => options.signal.addEventListener('abort', () => reject(new Error('aborted'))));
-    });
-    vi.stubGlobal('scheduler', { postTask });
-    const work = () => undefined;
-    const cancel = whenIdle(work);
-    expect(postTask).toHaveBeenCalledTimes(1);
-    const [posted, options] = postTask.mock.calls[0] ?? [];
-    expect(posted).toBe(work);
-    expect(options?.priority).toBe('background');
-    expect(options?.signal.aborted).toBe(false);
-    cancel();
-    expect(options?.signal.aborted).toBe(true);
-  });
-
-  it('falls back to a timer elsewhere', async () => {
-    vi.stubGlobal('scheduler', undefined);
-    await new Promise<void>((resolve) => whenIdle(resolve));
   });
 });
 
