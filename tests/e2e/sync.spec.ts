@@ -1,4 +1,5 @@
 import { openRemote } from '../support/nodePouch';
+import type { Page } from '@playwright/test';
 import { expect, MEMBER, test } from './fixtures';
 import { NotesPage } from './page-models/NotesPage';
 import { PeersPage } from './page-models/PeersPage';
@@ -13,6 +14,23 @@ function noteDoc(id: string, title: string) {
 async function titlesOn(url: string): Promise<string[]> {
   const res = await openRemote(url, member).allDocs({ include_docs: true });
   return res.rows.map((r) => (r.doc as unknown as { title: string }).title).sort();
+}
+
+/**
+ * Adds a peer and pauses it, then writes a note on the Notes page: the note is
+ * then only on this device, and marked so.
+ */
+async function noteWhilePaused(page: Page, url: string, title: string, body: string) {
+  const peers = new PeersPage(page);
+  const notes = new NotesPage(page);
+  await peers.goto();
+  await peers.add(url, member);
+  await peers.row(url).getByRole('button', { name: 'Pause' }).click();
+  await expect(peers.state(url)).toHaveText('Paused on this device');
+  await page.getByRole('link', { name: 'Notes', exact: true }).click();
+  await notes.create(title, body);
+  await expect(notes.item(title).getByText('only on this device')).toBeVisible();
+  return { peers, notes };
 }
 
 test.describe('always-on sync with peers', () => {
@@ -52,18 +70,8 @@ test.describe('always-on sync with peers', () => {
     page,
     startPeer,
   }) => {
-    const peer = await startPeer();
-    const url = peer.dbUrl('notes');
-    const peers = new PeersPage(page);
-    const notes = new NotesPage(page);
-    await peers.goto();
-    await peers.add(url, member);
-    await peers.row(url).getByRole('button', { name: 'Pause' }).click();
-    await expect(peers.state(url)).toHaveText('Paused on this device');
-
-    await page.getByRole('link', { name: 'Notes', exact: true }).click();
-    await notes.create('Not yet anywhere else', 'typed while the peer was paused');
-    await expect(notes.item('Not yet anywhere else').getByText('only on this device')).toBeVisible();
+    const url = (await startPeer()).dbUrl('notes');
+    const { peers, notes } = await noteWhilePaused(page, url, 'Not yet anywhere else', 'typed while the peer was paused');
     await expect(page.getByTestId('sync-indicator')).toHaveText('Sync paused: 1 change only on this device');
 
     await page.getByRole('link', { name: 'Peers', exact: true }).click();
@@ -78,16 +86,8 @@ test.describe('always-on sync with peers', () => {
   });
 
   test('with no peer left, no note is marked and the header says "No peers yet"', async ({ page, startPeer }) => {
-    const peer = await startPeer();
-    const url = peer.dbUrl('notes');
-    const peers = new PeersPage(page);
-    const notes = new NotesPage(page);
-    await peers.goto();
-    await peers.add(url, member);
-    await peers.row(url).getByRole('button', { name: 'Pause' }).click();
-    await page.getByRole('link', { name: 'Notes', exact: true }).click();
-    await notes.create('Only here for now', 'the peer is paused');
-    await expect(notes.item('Only here for now').getByText('only on this device')).toBeVisible();
+    const url = (await startPeer()).dbUrl('notes');
+    const { peers, notes } = await noteWhilePaused(page, url, 'Only here for now', 'the peer is paused');
 
     await page.getByRole('link', { name: 'Peers', exact: true }).click();
     await peers.row(url).getByRole('button', { name: 'Remove' }).click();
