@@ -36,7 +36,11 @@ export interface PeerReplicationDeps {
   onUpdate: () => void;
   /** Called with the local seq up to which the peer has received everything (a push checkpoint). */
   onPushed: (seq: string | number) => void;
-  /** Called with true when a catch-up in `dir` starts, and false when it ends. */
+  /**
+   * Called with true when a catch-up in `dir` starts, and false when it ends.
+   * 'push' spans the whole catch-up (its pulls included), so that something
+   * is always running from its start to its end.
+   */
   onCatchUp?: (dir: Direction, isRunning: boolean) => void;
 }
 
@@ -149,6 +153,10 @@ export class PeerReplication {
   private async catchUp(): Promise<CatchUpOutcome> {
     const fromPeer = new Set<string>();
     const toPeer = new Set<string>();
+    // The whole catch-up counts as pushing, its pulls as pulling on top: never
+    // "live" between two phases, where the engine's pending counts would start
+    // reading the local changes the push is about to send (pendingChanges.ts).
+    this.deps.onCatchUp?.('push', true);
     try {
       const pulled = await this.fast('pull', { written: fromPeer });
       if (!pulled.completed) return 'done';
@@ -173,11 +181,15 @@ export class PeerReplication {
       }
       this.deps.logger.info('catch-up stopped; live replication takes over', describeError(err));
       return 'failed';
+    } finally {
+      this.deps.onCatchUp?.('push', false);
     }
   }
 
   /** One fast, one-shot replication in `dir`, reporting progress like the live one. */
   private async fast(dir: Direction, options: Partial<FastReplicateOptions>): Promise<FastResult> {
+    // A push is reported by catchUp() around all of it.
+    if (dir === 'push') return this.fastOnce(dir, options);
     this.deps.onCatchUp?.(dir, true);
     try {
       return await this.fastOnce(dir, options);

@@ -165,6 +165,9 @@ export class SyncEngine {
       onUpdate: () => this.publish(),
       onPushed: (seq) => {
         run.pushedSeq = seq;
+        // At once, not at the next recount: a feed started when a catch-up push
+        // ends then reads from here, not the whole push over again.
+        this.changed.forget(this.oldestPushed());
         this.deps.progress.set(config.id, seq).catch((err: unknown) => {
           this.deps.logger.warn('could not save push progress', String(err));
         });

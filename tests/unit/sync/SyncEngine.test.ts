@@ -178,6 +178,31 @@ describe('SyncEngine against real CouchDB-protocol peers', () => {
     expect((await homeDb.info()).doc_count).toBe(302);
   });
 
+  it('does not read back what a catch-up push sends: the pending counts start past it', async () => {
+    const server = await peer();
+    const localDb = newLocalDb();
+    const total = 3000;
+    await localDb.bulkDocs(Array.from({ length: total }, (_, i) => ({ _id: `note:${String(i).padStart(5, '0')}` })));
+    // The pending counts' reads of the local feed (pendingChanges.ts): no `style`, unlike the push's.
+    const countReads: Array<string | number> = [];
+    const changes = localDb.changes.bind(localDb);
+    localDb.changes = (options: PouchDB.Core.ChangesOptions) => {
+      if (!options.style) countReads.push(options.since ?? 0);
+      return changes(options);
+    };
+    const { engine } = engineFor(localDb);
+    const cfg = config(server.dbUrl('notes'));
+    await engine.setPeers([{ config: cfg, credentials: member }]);
+    await waitFor('everything pushed and counted', () => {
+      const s = engine.getSnapshot().peers[cfg.id];
+      return s?.state === 'upToDate' && s.pending === 0;
+    }, { subscribe: engine.subscribe });
+    expect((await openRemote(server.dbUrl('notes'), member).info()).doc_count).toBe(total);
+    // Read, but only from where the push left off (between its phases, too).
+    expect(countReads.length).toBeGreaterThan(0);
+    expect(countReads.filter((since) => Number(since) < total)).toEqual([]);
+  });
+
   it('backs off while a peer is down and catches up when it returns', async () => {
     const first = await startTestPeer();
     const port = first.port;
