@@ -152,9 +152,7 @@ export class SyncEngine {
 
   private startPeer(run: RunningPeer): void {
     const { config, credentials } = run.peer;
-    run.remote = hardenRemote(this.deps.openRemote(config.url, credentials), (err) =>
-      this.deps.logger.debug('peer info failed during replication', String(err)),
-    );
+    run.remote = hardenRemote(this.deps.openRemote(config.url, credentials));
     const token = {};
     run.replication = new PeerReplication({
       localDb: this.deps.localDb,

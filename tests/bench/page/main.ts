@@ -44,7 +44,7 @@ async function runReplication(local: PouchDB.Database, t: Target, fast: boolean,
   let wake = () => undefined as void;
   const rep = new PeerReplication({
     localDb: local,
-    remoteDb: hardenRemote(remoteOf(t), () => undefined),
+    remoteDb: hardenRemote(remoteOf(t)),
     backOff: () => 1000,
     logger: silentLogger,
     fastCatchUp: fast,

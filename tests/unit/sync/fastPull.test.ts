@@ -272,7 +272,7 @@ describe('PeerReplication with the fast catch-up', () => {
   function replication(localDb: PouchDB.Database, remoteDb: PouchDB.Database, pushed: Array<string | number>) {
     const rep = new PeerReplication({
       localDb,
-      remoteDb: hardenRemote(remoteDb, () => undefined),
+      remoteDb: hardenRemote(remoteDb),
       backOff: () => 50,
       logger: silentLogger,
       onUpdate: () => undefined,

@@ -85,7 +85,6 @@ function chunkReadOf(url: string): string | undefined {
 function deviceReplication(local: PouchDB.Database, url: string, link: Link): PeerReplication {
   const remote = hardenRemote(
     new PouchDB(url, { skip_setup: true, auth: member, fetch: link.fetch } as PouchDB.Configuration.RemoteDatabaseConfiguration),
-    () => undefined,
   );
   const rep = new PeerReplication({
     localDb: local,

@@ -1,6 +1,6 @@
 // The engine's patches to a remote handle (src/sync/hardenRemote.ts), against
-// a real CouchDB-protocol peer: info() never rejects, and the server's id is
-// fetched once, not before every replication.
+// a real CouchDB-protocol peer: info() never asks the peer (so never rejects),
+// and the server's id is fetched once, not before every replication.
 import { afterEach, expect, it } from 'vitest';
 import { nodePouchDB } from '../../../scripts/lib/peerServer.mjs';
 import { hardenRemote } from '../../../src/sync/hardenRemote';
@@ -20,15 +20,15 @@ async function peer(): Promise<PeerServer> {
   return server;
 }
 
-/** A remote handle whose requests to the server root are counted. */
-function countingRemote(url: string): { remote: ReturnType<typeof withId>; rootRequests: () => number } {
-  let root = 0;
+/** A remote handle whose requests are recorded by path. */
+function countingRemote(url: string): { remote: ReturnType<typeof withId>; rootRequests: () => number; paths: string[] } {
+  const paths: string[] = [];
   const counting: typeof fetch = (input, init) => {
-    if (new URL(String(input instanceof Request ? input.url : input)).pathname === '/') root += 1;
+    paths.push(new URL(String(input instanceof Request ? input.url : input)).pathname);
     return fetch(input, init);
   };
   const remote = new PouchDB(url, { skip_setup: true, auth: { ...MEMBER }, fetch: counting });
-  return { remote: withId(hardenRemote(remote, () => undefined)), rootRequests: () => root };
+  return { remote: withId(hardenRemote(remote)), rootRequests: () => paths.filter((p) => p === '/').length, paths };
 }
 
 it("asks the server for its id once, however many replications ask, and gives PouchDB's answer", async () => {
@@ -42,7 +42,7 @@ it("asks the server for its id once, however many replications ask, and gives Po
 
 it('a replication through a handle patched as soon as it is opened completes (no call waits on itself)', async () => {
   const server = await peer();
-  const remote = hardenRemote(new PouchDB(server.dbUrl('notes'), { skip_setup: true, auth: { ...MEMBER } }), () => undefined);
+  const remote = hardenRemote(new PouchDB(server.dbUrl('notes'), { skip_setup: true, auth: { ...MEMBER } }));
   // Asked before the handle is ready, as the engine's first catch-up does.
   const early = withId(remote).id();
   const local = new PouchDB(`harden-${Date.now()}`, { adapter: 'memory' });
@@ -57,8 +57,20 @@ it('info() on a peer that is down answers a placeholder instead of rejecting', a
   const server = await peer();
   const url = server.dbUrl('notes');
   await server.close();
-  const swallowed: unknown[] = [];
-  const remote = hardenRemote(new PouchDB(url, { skip_setup: true, auth: { ...MEMBER } }), (err) => swallowed.push(err));
+  const remote = hardenRemote(new PouchDB(url, { skip_setup: true, auth: { ...MEMBER } }));
   expect(await remote.info()).toMatchObject({ doc_count: 0, update_seq: 0 });
-  expect(swallowed).toHaveLength(1);
+});
+
+it("a pull through the handle never asks for the peer's info (one request per batch less on the peer)", async () => {
+  const server = await peer();
+  const seed = new PouchDB(server.dbUrl('notes'), { skip_setup: true, auth: { ...MEMBER } });
+  await seed.bulkDocs(Array.from({ length: 30 }, (_, i) => ({ _id: `note:${i}` })));
+  const { remote, paths } = countingRemote(server.dbUrl('notes'));
+  const local = new PouchDB(`harden-info-${Date.now()}`, { adapter: 'memory' });
+  cleanup.push(() => local.destroy());
+  // Batches of ten: PouchDB's replicator would ask for info() after each.
+  const result = await local.replicate.from(remote, { batch_size: 10 });
+  expect(result.docs_written).toBe(30);
+  expect(paths.filter((p) => p === '/notes/' || p === '/notes')).toEqual([]);
+  expect(paths.some((p) => p.endsWith('/_bulk_get'))).toBe(true);
 });
