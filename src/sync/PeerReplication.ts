@@ -34,6 +34,8 @@ export interface PeerReplicationDeps {
   fastCatchUp?: boolean;
   /** Called whenever anything in {@link PeerReplication.status} may have changed. */
   onUpdate: () => void;
+  /** Called with the documents the live pull from this peer has just written here. */
+  onPulled?: (docs: readonly PulledDoc[]) => void;
   /** Called with the local seq up to which the peer has received everything (a push checkpoint). */
   onPushed: (seq: string | number) => void;
   /**
@@ -43,6 +45,9 @@ export interface PeerReplicationDeps {
    */
   onCatchUp?: (dir: Direction, isRunning: boolean) => void;
 }
+
+/** A document as PouchDB's replicator writes it: with its revision history. */
+export type PulledDoc = { _id: string; _rev?: string; _revisions?: unknown; _attachments?: unknown } & Record<string, unknown>;
 
 /** Attempts that fail the same way on the same batch before it is reported as stuck. */
 const STUCK_AFTER = 3;
@@ -83,6 +88,8 @@ export class PeerReplication {
   /** Set while waiting out a backoff before the next catch-up. */
   private retryTimer?: ReturnType<typeof setTimeout>;
   private retryDelayMs = 0;
+  /** True while a {@link forward} is on its way: one at a time, the live push covers the rest. */
+  private isForwarding = false;
 
   constructor(private readonly deps: PeerReplicationDeps) {}
 
@@ -241,7 +248,10 @@ export class PeerReplication {
       .on('paused', (err) => {
         if (isCurrent()) this.onPaused(dir, err);
       })
-      .on('change', () => this.deps.onUpdate())
+      .on('change', (info) => {
+        this.deps.onUpdate();
+        if (dir === 'pull' && isCurrent() && info.docs.length) this.deps.onPulled?.(info.docs as unknown as PulledDoc[]);
+      })
       .on('denied', (err) => this.deps.logger.warn(`${dir}: peer refused a document`, describeError(err)))
       .on('error', (err) => {
         if (isCurrent()) this.onFatal(dir, err);
@@ -258,6 +268,37 @@ export class PeerReplication {
     });
     // The replication is also a promise; its rejection is reported through 'error'.
     replication.catch(() => undefined);
+  }
+
+  /**
+   * Sends documents that another peer's live pull has just written here
+   * straight on to this peer, as a relay between peers that never talk to
+   * each other. The live push would send them too, but only after this
+   * device's changes feed reports the write, a `revs_diff` and a read back
+   * from IndexedDB: about 50 ms more on the way from one device to another
+   * through this one (a relay trace). Nothing depends on this arriving: it
+   * is `_bulk_docs` with `new_edits: false` and the full history, as the
+   * live push would send, so arriving twice changes nothing, and anything
+   * this skips or that fails (the peer away, a refused document) is left to
+   * the live push, which delivers, checkpoints and reports as before.
+   * @remarks Only while the live push runs; one request at a time; only
+   * documents that carry their history and no attachments (file chunks go
+   * through the live push's batches of one, which keep the page responsive).
+   */
+  forward(docs: readonly PulledDoc[]): void {
+    const push = this.dirs.push;
+    if (this.isCancelled || this.isForwarding || !push.replication) return;
+    if (push.state !== PeerState.upToDate && push.state !== PeerState.active) return;
+    // Without `_revisions`, new_edits:false would plant the revision as a branch of its own.
+    const sendable = docs.filter((doc) => doc._revisions && !doc._attachments && !doc._id.startsWith('_local/'));
+    if (sendable.length === 0) return;
+    this.isForwarding = true;
+    this.deps.remoteDb
+      .bulkDocs(sendable as PouchDB.Core.PutDocument<object>[], { new_edits: false })
+      .catch((err: unknown) => this.deps.logger.debug('forward failed; the live push sends it', describeError(err)))
+      .finally(() => {
+        this.isForwarding = false;
+      });
   }
 
   private cancelDirection(dir: Direction): void {

@@ -5,7 +5,7 @@ import { createBackoff } from './backoff';
 import { hardenRemote } from './hardenRemote';
 import type { Logger } from './logger';
 import { PendingChanges } from './pendingChanges';
-import { PeerReplication } from './PeerReplication';
+import { PeerReplication, type PulledDoc } from './PeerReplication';
 import { PeerState, type PeerStatus } from './peerStatus';
 import { sameIds } from './sameIds';
 
@@ -161,6 +161,7 @@ export class SyncEngine {
       batchSize: this.deps.batchSize,
       logger: this.deps.logger.child(config.id),
       onUpdate: () => this.publish(),
+      onPulled: (docs) => this.relay(config.id, docs),
       onPushed: (seq) => {
         run.pushedSeq = seq;
         // At once, not at the next recount: a feed started when a catch-up push
@@ -179,6 +180,11 @@ export class SyncEngine {
       },
     });
     run.replication.start();
+  }
+
+  /** Hands what the live pull from one peer brought straight to every other peer (PeerReplication.forward). */
+  private relay(from: PeerId, docs: readonly PulledDoc[]): void {
+    for (const [id, run] of this.running) if (id !== from) run.replication?.forward(docs);
   }
 
   private stopPeer(id: PeerId, run: RunningPeer, forget: boolean): void {

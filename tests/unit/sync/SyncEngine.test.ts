@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerIdFor, type PeerId } from '../../../src/domain/ids';
-import type { PeerConfig } from '../../../src/domain/peer';
+import type { PeerConfig, PeerCredentials } from '../../../src/domain/peer';
 import { assessSafety, summarizeSafety } from '../../../src/sync/dataSafety';
 import { silentLogger } from '../../../src/sync/logger';
 import { SyncEngine, type EnginePeer } from '../../../src/sync/SyncEngine';
@@ -74,6 +74,48 @@ describe('SyncEngine against real CouchDB-protocol peers', () => {
     await remoteB.put({ _id: 'note:b', title: 'written on B' });
     await waitFor('A reaches B', () => remoteB.get('note:a').catch(() => null));
     await waitFor('B reaches A', () => remoteA.get('note:b').catch(() => null));
+  });
+
+  it('hands a document pulled from one peer straight to the other, without asking it first (revs_diff)', async () => {
+    const home = await peer();
+    const work = await peer();
+    // What the engine asks of the work peer, in order, per document id.
+    const asked: Array<[string, string]> = [];
+    const spied = (url: string, credentials?: PeerCredentials) => {
+      const db = openRemote(url, credentials);
+      if (url !== work.dbUrl('notes')) return db;
+      const [revsDiff, bulkDocs] = [db.revsDiff.bind(db), db.bulkDocs.bind(db)];
+      db.revsDiff = (diff: PouchDB.Core.RevisionDiffOptions) => {
+        for (const id of Object.keys(diff)) asked.push(['revsDiff', id]);
+        return revsDiff(diff);
+      };
+      db.bulkDocs = ((docs: Array<{ _id: string }>, options?: PouchDB.Core.BulkDocsOptions) => {
+        for (const doc of docs) asked.push(['bulkDocs', doc._id]);
+        return bulkDocs(docs, options ?? {});
+      }) as typeof db.bulkDocs;
+      return db;
+    };
+    const engine = new SyncEngine({ localDb: newLocalDb(), openRemote: spied, progress: memoryProgress(), logger: silentLogger });
+    engine.start();
+    cleanup.push(() => engine.stop());
+    const [homeCfg, workCfg] = [config(home.dbUrl('notes')), config(work.dbUrl('notes'))];
+    await engine.setPeers([{ config: homeCfg, credentials: member }, { config: workCfg, credentials: member }]);
+    await waitFor('both live', () => stateOf(engine, homeCfg.id) === 'upToDate' && stateOf(engine, workCfg.id) === 'upToDate', {
+      subscribe: engine.subscribe,
+    });
+    const homeDb = openRemote(home.dbUrl('notes'), member);
+    const workDb = openRemote(work.dbUrl('notes'), member);
+    await homeDb.put({ _id: 'note:edited', title: 'first' });
+    await waitFor('at work', () => workDb.get('note:edited').catch(() => null));
+    const first = await homeDb.get('note:edited');
+    await homeDb.put({ ...first, title: 'second' });
+    await waitFor('the edit at work', async () => (await workDb.get<{ title: string }>('note:edited')).title === 'second');
+    // The whole history came along: the work peer has one revision, not two branches.
+    const atWork = await workDb.get('note:edited', { revs: true, conflicts: true });
+    expect(atWork._conflicts ?? []).toEqual([]);
+    expect(atWork._revisions?.ids).toHaveLength(2);
+    // Sent before anyone asked whether the work peer had it.
+    expect(asked.find(([, id]) => id === 'note:edited')).toEqual(['bulkDocs', 'note:edited']);
   });
 
   it('counts changes a paused peer has not received, and delivers them on resume', async () => {
