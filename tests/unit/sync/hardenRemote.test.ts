@@ -1,6 +1,7 @@
 // The engine's patches to a remote handle (src/sync/hardenRemote.ts), against
 // a real CouchDB-protocol peer: info() never asks the peer (so never rejects),
-// and the server's id is fetched once, not before every replication.
+// the server's id is fetched once, not before every replication, and the
+// checkpoints it writes are read back from memory.
 import { afterEach, expect, it } from 'vitest';
 import { nodePouchDB } from '../../../scripts/lib/peerServer.mjs';
 import { hardenRemote } from '../../../src/sync/hardenRemote';
@@ -73,4 +74,25 @@ it("a pull through the handle never asks for the peer's info (one request per ba
   expect(result.docs_written).toBe(30);
   expect(paths.filter((p) => p === '/notes/' || p === '/notes')).toEqual([]);
   expect(paths.some((p) => p.endsWith('/_bulk_get'))).toBe(true);
+});
+
+it('reads back a checkpoint it wrote without asking the peer; when the peer has another, the write fails and the peer is read again', async () => {
+  const server = await peer();
+  const { remote, paths } = countingRemote(server.dbUrl('notes'));
+  const id = '_local/checkpoint-test';
+  const asked = () => paths.filter((p) => p.endsWith('/_local/checkpoint-test')).length;
+  const first = await remote.put({ _id: id, last_seq: 1 });
+  const requestsAfterPut = asked();
+  const read = await remote.get<{ last_seq: number }>(id);
+  expect(read).toMatchObject({ _id: id, _rev: first.rev, last_seq: 1 });
+  expect(asked()).toBe(requestsAfterPut);
+  // A copy: what a caller changes before writing back is not what is remembered.
+  read.last_seq = 99;
+  expect((await remote.get<{ last_seq: number }>(id)).last_seq).toBe(1);
+  // Written meanwhile by another handle (as if the database had been replaced).
+  const other = new PouchDB(server.dbUrl('notes'), { skip_setup: true, auth: { ...MEMBER } });
+  await other.put({ _id: id, _rev: first.rev, last_seq: 7 });
+  await expect(remote.put({ ...(await remote.get(id)), last_seq: 2 })).rejects.toMatchObject({ status: 409 });
+  expect(await remote.get<{ last_seq: number }>(id)).toMatchObject({ last_seq: 7 });
+  expect(asked()).toBeGreaterThan(requestsAfterPut);
 });
