@@ -212,6 +212,7 @@ export class PeerReplication {
       target: dir === 'pull' ? localDb : remoteDb,
       isCancelled: () => this.isCancelled,
       onDenied: (err) => logger.warn(`${dir} catch-up: a document was refused`, describeError(err)),
+      onReaderFallback: (err) => logger.info('push catch-up reads through PouchDB from here on', describeError(err)),
       onBatch: (progress) => {
         this.set(dir, PeerState.active);
         // The peer has every local change up to there: after a push batch, and

@@ -31,6 +31,13 @@ export interface FastReplicateOptions {
   onBatch?: (progress: FastProgress) => void;
   /** After a checkpoint is written on both sides. */
   onCheckpoint?: (seq: Seq) => void;
+  /**
+   * The direct IndexedDB reads of a local source (idbChangesPage.ts) gave up,
+   * and the rest of the run reads through PouchDB: always right, only
+   * slower. Reported so that a PouchDB upgrade that changed the adapter's
+   * stores shows up in the log, not only as a slower push.
+   */
+  onReaderFallback?: (reason: unknown) => void;
   /** A document the target refused for lack of permission; skipped, as PouchDB's replicator does. */
   onDenied?: (error: unknown) => void;
   /** Revisions (see {@link revKey}) known to be on the target already: not asked about. */
@@ -178,14 +185,15 @@ function pouchPager(source: PouchDB.Database): Pager {
  * through PouchDB from the first page it cannot read on: PouchDB's way is
  * slower but always right.
  */
-function idbPager(reader: IdbChanges, fallback: Pager): Pager {
+function idbPager(reader: IdbChanges, fallback: Pager, onFallback?: (reason: unknown) => void): Pager {
   let usable = true;
   return async (since, limit) => {
     if (usable && typeof since === 'number') {
       try {
         return await reader.page(since, limit);
-      } catch {
+      } catch (err) {
         usable = false;
+        onFallback?.(err);
       }
     }
     return fallback(since, limit);
@@ -314,7 +322,10 @@ export async function fastReplicate(options: FastReplicateOptions): Promise<Fast
   };
   // A local source is read straight from its IndexedDB stores where it can be (a push).
   const reader = isRemote(source) ? undefined : await openIdbChanges(source);
-  const pager = reader ? idbPager(reader, pouchPager(source)) : pouchPager(source);
+  if (!reader && (source as { adapter?: string }).adapter === 'idb') {
+    options.onReaderFallback?.(new Error('the IndexedDB stores are not of the version this reader knows'));
+  }
+  const pager = reader ? idbPager(reader, pouchPager(source), options.onReaderFallback) : pouchPager(source);
   const completed = await writeWhileFetching(fetchBatches(run, pager, progress.lastSeq), run.isCancelled, async (batch) => {
     progress.docsWritten += await writeBatch(run, batch);
     progress.changesRead += batch.changes;

@@ -56,6 +56,14 @@ test('destroying the database is not blocked by an open reader, which then refus
   expect(databases.filter((name) => name?.includes('idb-reads-destroy'))).toEqual([]);
 });
 
+test('a catch-up push reads straight from the stores of this PouchDB (no fallback reported) and delivers every leaf', async ({ page }) => {
+  const { fallbacks, source, target } = await page.evaluate(() => window.idbReads.push());
+  // A PouchDB upgrade that changed the stores would show up here, not only as a slower push.
+  expect(fallbacks).toEqual([]);
+  expect(source.length).toBeGreaterThan(10);
+  expect(target).toEqual(source);
+});
+
 test('a remote database gets no reader', async ({ page }) => {
   expect(await page.evaluate(() => window.idbReads.remote('http://127.0.0.1:9/none'))).toBe(true);
 });

@@ -2,6 +2,7 @@
 // Chromium, beside PouchDB's own answers to the same questions, so that
 // tests/e2e/idb-reads.spec.ts can compare the two.
 import PouchDB from 'pouchdb-browser';
+import { fastReplicate } from '../../../../src/sync/fastReplicate';
 import { openIdbChanges } from '../../../../src/sync/idbChangesPage';
 
 type Doc = Record<string, unknown>;
@@ -100,6 +101,25 @@ const idbReads = {
     // A page after the connection was given up falls back (the caller reads through PouchDB).
     const afterwards = await reader.page(0, 10).then(() => 'read', (err: Error) => err.name);
     return { afterwards, databases: (await indexedDB.databases()).map((d) => d.name) };
+  },
+  /**
+   * A catch-up push (fastReplicate) from the seeded database into an empty
+   * one: what it reported about its direct reads, and whether the target got
+   * every document with every leaf.
+   */
+  push: async () => {
+    const stamp = Date.now();
+    const source = await seeded(`idb-reads-push-src-${stamp}`);
+    const target = new PouchDB(`idb-reads-push-dst-${stamp}`);
+    const fallbacks: string[] = [];
+    try {
+      await fastReplicate({ source, target, batchSize: 5, onReaderFallback: (err) => fallbacks.push(String(err)) });
+      const leaves = async (db: PouchDB.Database) =>
+        (await db.changes({ since: 0, style: 'all_docs' })).results.map((c) => [c.id, c.changes.map((x) => x.rev).sort()]).sort();
+      return { fallbacks, source: await leaves(source), target: await leaves(target) };
+    } finally {
+      await Promise.all([source.destroy(), target.destroy()]);
+    }
   },
   /** A remote database gets no reader. */
   remote: async (url: string) => (await openIdbChanges(new PouchDB(url, { skip_setup: true }))) === undefined,
