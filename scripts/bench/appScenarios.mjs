@@ -66,7 +66,7 @@ export async function propagation({ browser, origin, targets, samples, warmup = 
 }
 
 function fold(text) {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 const foldedTexts = new Map();

@@ -52,6 +52,12 @@ export function matchesQuery(note: Pick<Note, 'title' | 'body'>, query: string):
   return words.every((word) => haystack.includes(word));
 }
 
+/**
+ * Accents off, lower case. NFD splits an accented letter into the letter and
+ * combining marks (\p{M}), which are dropped. Not \p{Diacritic}: that also
+ * covers spacing characters such as ASCII `^` and `` ` ``, which a person
+ * typing them means literally.
+ */
 function fold(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }

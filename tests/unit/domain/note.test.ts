@@ -23,6 +23,16 @@ describe('notes', () => {
     expect(matchesQuery(n, 'cafe postgres')).toBe(false);
   });
 
+  it('search ^ and ` literally: they are typed characters, not accents', () => {
+    const n = note('note:1', '2026-01-01T00:00:00Z', 'x^y', 'run `npm test`');
+    expect(matchesQuery(n, 'x^y')).toBe(true);
+    expect(matchesQuery(n, '`npm')).toBe(true);
+    expect(matchesQuery(n, 'xy')).toBe(false);
+    expect(matchesQuery(note('note:2', '2026-01-01T00:00:00Z', 'xy'), 'x^y')).toBe(false);
+    // Accents still fold, combined or precomposed.
+    expect(matchesQuery(note('note:3', '2026-01-01T00:00:00Z', 'Cre\u0300me brûlée'), 'creme brulee')).toBe(true);
+  });
+
   it('sort newest first, ties broken by id', () => {
     const list = [note('note:b', '2026-01-01T00:00:00Z'), note('note:c', '2026-02-01T00:00:00Z'), note('note:a', '2026-01-01T00:00:00Z')];
     expect(list.sort(compareNewestFirst).map((n) => n.id)).toEqual(['note:c', 'note:a', 'note:b']);

@@ -3,13 +3,14 @@ import type { Note } from '../../../domain/note';
 /**
  * Folds text for matching: accents removed, lower case, as
  * {@link matchesQuery} in domain/note.ts does.
- * @remarks Plain ASCII has nothing to decompose, so it skips the Unicode
- * normalisation, which is most of the cost on 50,000 notes.
+ * @remarks Plain ASCII has nothing to decompose and no combining mark, so
+ * it skips the Unicode normalisation, which is most of the cost on 50,000
+ * notes; the result is the same.
  */
 export function foldText(text: string): string {
   // eslint-disable-next-line no-control-regex
   if (/^[\x00-\x7f]*$/.test(text)) return text.toLowerCase();
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
 /** A note's title and body as one folded text, the text {@link matchesQuery} looks in. */
