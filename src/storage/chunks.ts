@@ -26,6 +26,8 @@ interface ChunkDoc {
   type: 'chunk';
   schemaVersion: number;
   size: number;
+  /** Set on a revision written by {@link restoreChunks}: not a reuse by another file. */
+  restored?: true;
   _attachments?: Record<string, { content_type?: string; data?: unknown; stub?: boolean }>;
 }
 
@@ -126,7 +128,11 @@ export async function releaseChunks(
       // 409: the chunk changed since (reused by another file): keep it. 404: already gone.
       const status = (err as { status?: number }).status;
       if (status !== 409 && status !== 404) throw err;
-      continue;
+      // Unless the change was only its return after a deletion elsewhere (restoreChunks):
+      // then it is still this file's, at its new revision.
+      if (status === 409 && !(await releaseRestored(db, id))) continue;
+      if (status === 404) continue;
+      freed += 1;
     }
     // Not in PouchDB's typings, but part of its API since the start: compacts one document.
     const compactable = db as unknown as { compactDocument?: (id: string, maxHeight: number) => Promise<unknown> };
@@ -135,20 +141,114 @@ export async function releaseChunks(
   return freed;
 }
 
+/** Deletes a chunk whose current revision is one {@link restoreChunks} wrote; false when it is not. */
+async function releaseRestored(db: PouchDB.Database, id: string): Promise<boolean> {
+  try {
+    const current = (await db.get(id)) as unknown as ChunkDoc;
+    if (current.restored !== true || !current._rev) return false;
+    await db.put({ _id: id, _rev: current._rev, _deleted: true });
+    return true;
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    if (status === 404 || status === 409) return false;
+    throw err;
+  }
+}
+
 /** Which of `hashes` have a chunk document with its content on this device. */
 export async function presentChunks(db: PouchDB.Database, hashes: Iterable<string>): Promise<Set<string>> {
+  return (await chunkStates(db, hashes)).present;
+}
+
+/**
+ * Which of `hashes` are here with their content, and which were deleted
+ * (freed by a file deleted somewhere), with the deletion's revision.
+ * Neither: not arrived yet.
+ */
+export async function chunkStates(
+  db: PouchDB.Database,
+  hashes: Iterable<string>,
+): Promise<{ present: Set<string>; deleted: Map<string, string> }> {
   const unique = [...new Set(hashes)];
   const present = new Set<string>();
+  const deleted = new Map<string, string>();
   for (let i = 0; i < unique.length; i += KEYS_PER_QUERY) {
     const keys = unique.slice(i, i + KEYS_PER_QUERY).map(chunkIdFor);
     // Without `attachments: true` the docs carry only attachment stubs: cheap to read.
     const res = await db.allDocs({ keys, include_docs: true });
     for (const row of res.rows) {
+      const value = 'value' in row ? row.value : undefined;
+      if (value?.deleted) deleted.set(row.key.slice(CHUNK_ID_PREFIX.length), value.rev);
       if (!('doc' in row) || !row.doc) continue;
       if (hasData(row.doc)) present.add(row.id.slice(CHUNK_ID_PREFIX.length));
     }
   }
-  return present;
+  return { present, deleted };
+}
+
+/**
+ * Brings back chunks that a file deleted on one device freed while another
+ * device kept the file (renamed or moved it at the same time): the file
+ * survives the conflict, so its pieces must too. The deletion is replicated
+ * to every device, but only the deleting one compacts it away; a device
+ * that still holds an earlier revision's content checks it against the
+ * hash and writes it again on top of the deletion, which syncs everywhere.
+ * @param deleted hash to the revision of its deletion (see {@link chunkStates}).
+ * @returns the hashes brought back.
+ */
+export async function restoreChunks(
+  db: PouchDB.Database,
+  deleted: ReadonlyMap<string, string>,
+  toBody: AttachmentBody,
+): Promise<string[]> {
+  const restored: string[] = [];
+  for (const [hash, deletedRev] of deleted) {
+    const id = chunkIdFor(hash);
+    const bytes = await earlierContent(db, id, deletedRev, hash);
+    if (!bytes) continue;
+    const doc: ChunkDoc = {
+      _id: id,
+      _rev: deletedRev,
+      type: 'chunk',
+      schemaVersion: CHUNK_SCHEMA_VERSION,
+      size: bytes.byteLength,
+      restored: true,
+      _attachments: { data: { content_type: CHUNK_MIME, data: toBody(bytes) } },
+    };
+    try {
+      await db.put(doc as unknown as PouchDB.Core.PutDocument<object>);
+      restored.push(hash);
+    } catch (err) {
+      // Changed meanwhile (brought back by another tab or device): nothing to do.
+      if ((err as { status?: number }).status !== 409) throw err;
+    }
+  }
+  return restored;
+}
+
+/** The newest content stored here from before the deletion `deletedRev`, if it matches `hash`. */
+async function earlierContent(db: PouchDB.Database, id: string, deletedRev: string, hash: string): Promise<Uint8Array | undefined> {
+  let history: { start: number; ids: string[] } | undefined;
+  try {
+    history = ((await db.get(id, { rev: deletedRev, revs: true })) as { _revisions?: { start: number; ids: string[] } })._revisions;
+  } catch {
+    return undefined;
+  }
+  if (!history) return undefined;
+  for (let i = 1; i < history.ids.length; i += 1) {
+    const rev = `${history.start - i}-${history.ids[i]}`;
+    try {
+      const old = (await db.get(id, { rev, attachments: true, binary: true })) as unknown as ChunkDoc;
+      const data = old._attachments?.['data']?.data;
+      if (data === undefined) continue;
+      const bytes = data instanceof Blob ? new Uint8Array(await data.arrayBuffer()) : new Uint8Array(data as Uint8Array);
+      // Only content that is what the id says it is comes back.
+      if ((await sha256Hex(bytes)) === hash) return bytes;
+    } catch {
+      // Compacted away here: maybe an older one, or another device, still has it.
+    }
+  }
+  return undefined;
 }
 
 /**

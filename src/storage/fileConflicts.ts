@@ -4,6 +4,7 @@
 // choice so that it converges everywhere. Content (chunks, SHA-256) is never
 // chosen here: only the name and folder.
 import { FILE_SCHEMA_VERSION, normaliseFolder, type FileId, type FileMetadata } from '../domain/file';
+import { releaseFileChunks } from './files';
 import { deletedLeafRevs, unresolvedDeletions } from './notes';
 
 /** One revision of a file's metadata, as a person compares them. */
@@ -166,7 +167,11 @@ export class FileConflictStore {
    */
   async acceptDeletion(conflict: FileConflict): Promise<void> {
     const live = [conflict.winner, ...conflict.others];
+    // Every version points at the same parts; the winner's says at which revisions it found them.
+    const recorded = ((await this.db.get(conflict.id, { rev: conflict.winner.rev })) as { chunkRevs?: unknown }).chunkRevs;
     await this.write(live.map((v) => ({ _id: conflict.id, _rev: v.rev, _deleted: true })));
+    // As FilesStore.remove: the parts no other file uses give their space back.
+    if (recorded && typeof recorded === 'object') await releaseFileChunks(this.db, recorded as Record<string, string>);
   }
 
   private async write(docs: Record<string, unknown>[]): Promise<void> {

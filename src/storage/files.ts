@@ -18,11 +18,12 @@ import {
 import { randomId } from '../domain/ids';
 import {
   blobBody,
+  chunkStates,
   hashInSlices,
   isQuotaError,
-  presentChunks,
   readChunk,
   releaseChunks,
+  restoreChunks,
   sha256Hex,
   writeChunk,
   yieldToEventLoop,
@@ -230,7 +231,7 @@ export class FilesStore {
       const doc = row.doc as unknown as Record<string, unknown>;
       return [{ file: toStoredFile(doc), marks: conflictMarks(doc, deletedLeaves.get(row.id)) }];
     });
-    const present = await presentChunks(this.db, files.flatMap((f) => f.file.chunks));
+    const present = await this.partsHere(files.flatMap((f) => f.file.chunks));
     return files.map(({ file, marks }) => withPresence(file, present, marks)).sort(compareFilesNewestFirst);
   }
 
@@ -244,7 +245,20 @@ export class FilesStore {
     }
     const file = toStoredFile(doc);
     const marks = conflictMarks(doc, await deletedLeafRevs(this.db, id));
-    return withPresence(file, await presentChunks(this.db, file.chunks), marks);
+    return withPresence(file, await this.partsHere(file.chunks), marks);
+  }
+
+  /**
+   * Which of these parts (of files that exist) are on this device. A part
+   * freed by the file's deletion on another device, while this file was kept
+   * (renamed or moved there or here at the same time), is brought back first
+   * where this device still holds its content (restoreChunks in chunks.ts).
+   */
+  private async partsHere(hashes: readonly string[]): Promise<ReadonlySet<string>> {
+    const { present, deleted } = await chunkStates(this.db, hashes);
+    if (deleted.size === 0) return present;
+    for (const hash of await restoreChunks(this.db, deleted, this.toBody)) present.add(hash);
+    return present;
   }
 
   /**
@@ -311,10 +325,7 @@ export class FilesStore {
       updatedAt: this.now().toISOString(),
       updatedBy: this.deviceName(),
     });
-    if (!current.chunkRevs) return;
-    const res = await this.db.allDocs({ include_docs: true, startkey: FILE_ID_PREFIX, endkey: `${FILE_ID_PREFIX}\uffff` });
-    const stillUsed = new Set(res.rows.flatMap((row) => (row.doc ? toStoredFile(row.doc as unknown as Record<string, unknown>).chunks : [])));
-    await releaseChunks(this.db, current.chunkRevs, stillUsed);
+    if (current.chunkRevs) await releaseFileChunks(this.db, current.chunkRevs);
   }
 
   /** Writes a change on top of the newest local revision, retrying when another tab wrote in between. */
@@ -340,6 +351,17 @@ export class FilesStore {
       throw err;
     }
   }
+}
+
+/**
+ * Frees the parts of a file just deleted here that no file here uses any
+ * more, at the revisions the file recorded (releaseChunks in chunks.ts).
+ * A file kept elsewhere at the same time gets them back (restoreChunks).
+ */
+export async function releaseFileChunks(db: PouchDB.Database, chunkRevs: Readonly<Record<string, string>>): Promise<void> {
+  const res = await db.allDocs({ include_docs: true, startkey: FILE_ID_PREFIX, endkey: `${FILE_ID_PREFIX}\uffff` });
+  const stillUsed = new Set(res.rows.flatMap((row) => (row.doc ? toStoredFile(row.doc as unknown as Record<string, unknown>).chunks : [])));
+  await releaseChunks(db, chunkRevs, stillUsed);
 }
 
 function withPresence(file: StoredFile, present: ReadonlySet<string>, marks: ConflictMarks): FileEntry {

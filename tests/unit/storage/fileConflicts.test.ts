@@ -48,6 +48,9 @@ async function conflictOn(db: PouchDB.Database, id: FileId): Promise<FileConflic
   return conflict;
 }
 
+const liveChunks = async (db: PouchDB.Database) =>
+  (await db.allDocs({ startkey: 'chunk:', endkey: 'chunk:\uffff' })).rows.map((row) => row.id);
+
 const leaves = async (db: PouchDB.Database, id: string) =>
   (await db.get(id, { open_revs: 'all' })).map((l) => ('ok' in l ? l.ok._rev : '')).sort();
 
@@ -179,6 +182,23 @@ describe('a file changed on two devices at once', () => {
     expect(await a.list()).toEqual([]);
     expect(await b.list()).toEqual([]);
     expect(await a.get(id)).toBeUndefined();
+  });
+
+  it('renamed on one device while deleted on another: the kept file gets its pieces back on both, and Delete everywhere frees them', async () => {
+    const { dbA, dbB, a, b, id, meet } = await twoDevices();
+    await a.rename(id, 'kept.txt');
+    await b.remove(id);
+    await meet();
+    // The deletion freed the pieces on every device, but the rename keeps the file: the
+    // device that still holds the content (A, which did not compact) writes it back.
+    expect(await a.list()).toMatchObject([{ name: 'kept.txt', isComplete: true, isDeletedElsewhere: true }]);
+    expect(new Uint8Array(await (await a.read(id)).arrayBuffer())).toEqual(content);
+    await meet();
+    expect(await b.list()).toMatchObject([{ name: 'kept.txt', isComplete: true }]);
+    expect(new Uint8Array(await (await b.read(id)).arrayBuffer())).toEqual(content);
+    await new FileConflictStore(dbA).acceptDeletion(await conflictOn(dbA, id));
+    await meet();
+    for (const db of [dbA, dbB]) expect(await liveChunks(db)).toEqual([]);
   });
 
   it('resolved the same way on two devices through a real peer: identical revisions, no new conflict', async () => {
