@@ -1,3 +1,5 @@
+import { rememberCheckpoints } from './checkpointMemory';
+
 /**
  * Patches a remote database handle for the engine, in two ways.
  *
@@ -22,17 +24,8 @@
  * that answered again midway gave the live replication another id than the
  * catch-up's, and a scan from the start.)
  *
- * Third, remembers the replication checkpoints (`_local/` documents) it
- * writes. Every checkpoint PouchDB's replicator writes on a peer is a GET
- * then a PUT, after every batch of every live replication, the echoes
- * included: about four of the dozen requests a single-threaded peer serves
- * for one note going from one device to another, each in the way of the
- * request that carries the note. A checkpoint this handle wrote is read
- * back from memory instead. Only this device writes these documents (their
- * ids hash this device's own database id), and only through this handle
- * while the engine runs; should the peer's copy differ anyway (the database
- * recreated), the PUT fails with a conflict, the entry is dropped, and
- * PouchDB reads the peer again, as it always does after a conflict.
+ * Third, remembers the replication checkpoints it writes there
+ * (checkpointMemory.ts).
  * @returns the same database handle, patched.
  */
 export function hardenRemote(remote: PouchDB.Database): PouchDB.Database {
@@ -46,30 +39,4 @@ export function hardenRemote(remote: PouchDB.Database): PouchDB.Database {
   remoteWithId.id = async () => (known ??= await id());
   rememberCheckpoints(remote);
   return remote;
-}
-
-type Get = (id: string, ...rest: unknown[]) => Promise<unknown>;
-type Put = (doc: { _id: string }, ...rest: unknown[]) => Promise<PouchDB.Core.Response>;
-
-/** See {@link hardenRemote}: `_local/` documents as last written through `remote`. */
-function rememberCheckpoints(remote: PouchDB.Database): void {
-  const written = new Map<string, object>();
-  const handle = remote as unknown as { get: Get; put: Put };
-  const [get, put] = [handle.get.bind(remote), handle.put.bind(remote)];
-  // Only a plain get(id) / put(doc) is served or remembered; anything with
-  // options or a callback goes through untouched. Callers (PouchDB's
-  // checkpointer, fastCheckpoint.ts) change what they read before writing it
-  // back: copies only.
-  handle.get = (id, ...rest) => {
-    const doc = rest.length === 0 ? written.get(id) : undefined;
-    return doc ? Promise.resolve(structuredClone(doc)) : get(id, ...rest);
-  };
-  handle.put = async (doc, ...rest) => {
-    const id = doc._id;
-    if (rest.length > 0 || typeof id !== 'string' || !id.startsWith('_local/')) return put(doc, ...rest);
-    written.delete(id);
-    const result = await put(doc);
-    written.set(id, { ...structuredClone(doc), _rev: result.rev });
-    return result;
-  };
 }
