@@ -1,3 +1,4 @@
+import { forgetCheckpoints } from './checkpointMemory';
 import { classifyError, describeError, isTerminal, type SyncErrorReason } from './errors';
 import { fastReplicate, type FastReplicateOptions, type FastResult } from './fastReplicate';
 import type { Logger } from './logger';
@@ -113,6 +114,8 @@ export class PeerReplication {
   }
 
   private cycle(): void {
+    // The peer may have lost its data since the last cycle (it was away): its checkpoints are read afresh.
+    forgetCheckpoints(this.deps.remoteDb);
     if (this.deps.fastCatchUp === false) return this.goLive();
     void this.catchUp().then((outcome) => {
       if (this.isCancelled) return;

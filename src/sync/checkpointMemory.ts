@@ -1,6 +1,13 @@
 type Get = (id: string, ...rest: unknown[]) => Promise<unknown>;
 type Put = (doc: { _id: string }, ...rest: unknown[]) => Promise<PouchDB.Core.Response>;
 
+const forgetters = new WeakMap<PouchDB.Database, () => void>();
+
+/** Drops what {@link rememberCheckpoints} remembers for `remote`: the next reads ask the peer. */
+export function forgetCheckpoints(remote: PouchDB.Database): void {
+  forgetters.get(remote)?.();
+}
+
 /**
  * Patches `remote` to read back the `_local/` documents (replication
  * checkpoints) it last wrote, from memory.
@@ -13,9 +20,13 @@ type Put = (doc: { _id: string }, ...rest: unknown[]) => Promise<PouchDB.Core.Re
  * handle while the engine runs; should the peer's copy differ anyway (the
  * database recreated), the PUT fails with a conflict, the entry is dropped,
  * and PouchDB reads the peer again, as it always does after a conflict.
+ * A replication that starts must read the peer's own copy, though: a peer
+ * that came back empty has none, and a remembered one would skip sending
+ * it everything it had before. So each start calls {@link forgetCheckpoints}.
  */
 export function rememberCheckpoints(remote: PouchDB.Database): void {
   const written = new Map<string, object>();
+  forgetters.set(remote, () => written.clear());
   const handle = remote as unknown as { get: Get; put: Put };
   const [get, put] = [handle.get.bind(remote), handle.put.bind(remote)];
   // Only a plain get(id) / put(doc) is served or remembered; anything with

@@ -249,9 +249,11 @@ describe('SyncEngine against real CouchDB-protocol peers', () => {
     const first = await startTestPeer();
     const port = first.port;
     const { engine, localDb } = engineFor();
+    await localDb.put({ _id: 'note:before', title: 'on the Pi before it lost its data' });
     const cfg = config(first.dbUrl('notes'));
     await engine.setPeers([{ config: cfg, credentials: member }]);
     await waitFor('first sync', () => stateOf(engine, cfg.id) === 'upToDate', { subscribe: engine.subscribe });
+    await waitFor('pushed before', () => openRemote(first.dbUrl('notes'), member).get('note:before').catch(() => null));
     await first.close();
     await localDb.put({ _id: 'note:offline', title: 'written while the peer was away' });
     await waitFor('backing off', () => stateOf(engine, cfg.id) === 'backingOff', { subscribe: engine.subscribe });
@@ -260,6 +262,10 @@ describe('SyncEngine against real CouchDB-protocol peers', () => {
     const again = await peer({ port });
     await waitFor('delivered after return', () =>
       openRemote(again.dbUrl('notes'), member).get('note:offline').catch(() => null),
+    );
+    // It came back empty: what it had before is sent again, not skipped by a checkpoint remembered here.
+    await waitFor('sent again after return', () =>
+      openRemote(again.dbUrl('notes'), member).get('note:before').catch(() => null),
     );
   });
 
