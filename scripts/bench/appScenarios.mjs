@@ -65,6 +65,7 @@ export async function propagation({ browser, origin, targets, samples, warmup = 
   }
 }
 
+// The app's rule (foldText in src/domain/note.ts), written again here: this is Node-side .mjs.
 function fold(text) {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }

@@ -128,10 +128,9 @@ export async function releaseChunks(
       // 409: the chunk changed since (reused by another file): keep it. 404: already gone.
       const status = (err as { status?: number }).status;
       if (status !== 409 && status !== 404) throw err;
-      // Unless the change was only its return after a deletion elsewhere (restoreChunks):
-      // then it is still this file's, at its new revision.
-      if (status === 409 && !(await releaseRestored(db, id))) continue;
-      if (status === 404) continue;
+      // A 409 that was only its return after a deletion elsewhere (restoreChunks):
+      // still this file's, at its new revision.
+      if (status === 404 || !(await releaseRestored(db, id))) continue;
       freed += 1;
     }
     // Not in PouchDB's typings, but part of its API since the start: compacts one document.

@@ -168,10 +168,10 @@ export class FileConflictStore {
   async acceptDeletion(conflict: FileConflict): Promise<void> {
     const live = [conflict.winner, ...conflict.others];
     // Every version points at the same parts; the winner's says at which revisions it found them.
-    const recorded = ((await this.db.get(conflict.id, { rev: conflict.winner.rev })) as { chunkRevs?: unknown }).chunkRevs;
+    const winner = (await this.db.get(conflict.id, { rev: conflict.winner.rev })) as unknown as Record<string, unknown>;
     await this.write(live.map((v) => ({ _id: conflict.id, _rev: v.rev, _deleted: true })));
     // As FilesStore.remove: the parts no other file uses give their space back.
-    if (recorded && typeof recorded === 'object') await releaseFileChunks(this.db, recorded as Record<string, string>);
+    await releaseFileChunks(this.db, winner);
   }
 
   private async write(docs: Record<string, unknown>[]): Promise<void> {

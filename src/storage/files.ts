@@ -118,6 +118,8 @@ export class FilesStore {
   private readonly deviceName: () => string;
   private readonly now: () => Date;
   private readonly toBody: AttachmentBody;
+  /** `hash@deletionRev` of pieces {@link partsHere} found it cannot bring back. */
+  private readonly unrestorable = new Set<string>();
 
   constructor(
     private readonly db: PouchDB.Database,
@@ -256,8 +258,15 @@ export class FilesStore {
    */
   private async partsHere(hashes: readonly string[]): Promise<ReadonlySet<string>> {
     const { present, deleted } = await chunkStates(this.db, hashes);
-    if (deleted.size === 0) return present;
-    for (const hash of await restoreChunks(this.db, deleted, this.toBody)) present.add(hash);
+    // A deletion this device cannot undo (it compacted the content) is not tried again at
+    // every listing: during a transfer the list is read many times a second.
+    const worthTrying = new Map([...deleted].filter(([hash, rev]) => !this.unrestorable.has(`${hash}@${rev}`)));
+    if (worthTrying.size === 0) return present;
+    const restored = new Set(await restoreChunks(this.db, worthTrying, this.toBody));
+    for (const [hash, rev] of worthTrying) {
+      if (restored.has(hash)) present.add(hash);
+      else this.unrestorable.add(`${hash}@${rev}`);
+    }
     return present;
   }
 
@@ -325,7 +334,7 @@ export class FilesStore {
       updatedAt: this.now().toISOString(),
       updatedBy: this.deviceName(),
     });
-    if (current.chunkRevs) await releaseFileChunks(this.db, current.chunkRevs);
+    await releaseFileChunks(this.db, current as unknown as Record<string, unknown>);
   }
 
   /** Writes a change on top of the newest local revision, retrying when another tab wrote in between. */
@@ -354,11 +363,16 @@ export class FilesStore {
 }
 
 /**
- * Frees the parts of a file just deleted here that no file here uses any
- * more, at the revisions the file recorded (releaseChunks in chunks.ts).
- * A file kept elsewhere at the same time gets them back (restoreChunks).
+ * Frees the parts of a file just deleted here (`doc`: its last live
+ * revision) that no file here uses any more, at the revisions the file
+ * recorded (releaseChunks in chunks.ts). A file kept elsewhere at the same
+ * time gets them back (restoreChunks).
  */
-export async function releaseFileChunks(db: PouchDB.Database, chunkRevs: Readonly<Record<string, string>>): Promise<void> {
+export async function releaseFileChunks(db: PouchDB.Database, doc: Record<string, unknown>): Promise<void> {
+  // Read defensively, like every stored field: a peer may send anything.
+  const recorded = doc['chunkRevs'];
+  if (!recorded || typeof recorded !== 'object') return;
+  const chunkRevs = Object.fromEntries(Object.entries(recorded).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
   const res = await db.allDocs({ include_docs: true, startkey: FILE_ID_PREFIX, endkey: `${FILE_ID_PREFIX}\uffff` });
   const stillUsed = new Set(res.rows.flatMap((row) => (row.doc ? toStoredFile(row.doc as unknown as Record<string, unknown>).chunks : [])));
   await releaseChunks(db, chunkRevs, stillUsed);

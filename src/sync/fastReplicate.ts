@@ -321,10 +321,7 @@ export async function fastReplicate(options: FastReplicateOptions): Promise<Fast
     options.onCheckpoint?.(checkpointed);
   };
   // A local source is read straight from its IndexedDB stores where it can be (a push).
-  const reader = isRemote(source) ? undefined : await openIdbChanges(source);
-  if (!reader && (source as { adapter?: string }).adapter === 'idb') {
-    options.onReaderFallback?.(new Error('the IndexedDB stores are not of the version this reader knows'));
-  }
+  const reader = isRemote(source) ? undefined : await openIdbChanges(source, options.onReaderFallback);
   const pager = reader ? idbPager(reader, pouchPager(source), options.onReaderFallback) : pouchPager(source);
   const completed = await writeWhileFetching(fetchBatches(run, pager, progress.lastSeq), run.isCancelled, async (batch) => {
     progress.docsWritten += await writeBatch(run, batch);

@@ -68,12 +68,13 @@ function openExisting(name: string): Promise<IDBDatabase | undefined> {
 
 /**
  * A reader for `db`, or undefined when it is not an `idb` database of the
- * known schema (then read through PouchDB).
+ * known schema (then read through PouchDB); `onUnknown` is told when it is
+ * an `idb` database this reader does not know.
  * @remarks Holds its own connection, which it closes the moment anyone asks
  * to upgrade or delete the database (`versionchange`), so `db.destroy()`
  * is never blocked by it; pages after that throw {@link IdbShapeUnknown}.
  */
-export async function openIdbChanges(db: PouchDB.Database): Promise<IdbChanges | undefined> {
+export async function openIdbChanges(db: PouchDB.Database, onUnknown?: (reason: Error) => void): Promise<IdbChanges | undefined> {
   if ((db as { adapter?: string }).adapter !== 'idb' || typeof indexedDB === 'undefined') return undefined;
   // PouchDB has opened (and if need be created) the database before anything is pushed.
   await db.info();
@@ -83,6 +84,7 @@ export async function openIdbChanges(db: PouchDB.Database): Promise<IdbChanges |
   const stores = conn.objectStoreNames;
   if (conn.version !== SCHEMA_VERSION || !stores.contains(DOC_STORE) || !stores.contains(BY_SEQ_STORE)) {
     conn.close();
+    onUnknown?.(new IdbShapeUnknown(`stores at version ${conn.version}, this reader knows ${SCHEMA_VERSION}`));
     return undefined;
   }
   let open = true;

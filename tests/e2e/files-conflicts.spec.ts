@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Locator } from '@playwright/test';
 import { openRemote } from '../support/nodePouch';
 import { expect, MEMBER, test } from './fixtures';
@@ -13,6 +14,12 @@ test.describe.configure({ timeout: 180_000 });
 async function peerFileConflicts(url: string): Promise<number> {
   const res = await openRemote(url, member).allDocs({ include_docs: true, conflicts: true, startkey: 'file:', endkey: 'file:\uffff' });
   return res.rows.filter((r) => (r.doc as { _conflicts?: string[] } | undefined)?._conflicts?.length).length;
+}
+
+/** Ids of the chunk documents the peer holds undeleted. */
+async function peerLiveChunks(url: string): Promise<string[]> {
+  const res = await openRemote(url, member).allDocs({ startkey: 'chunk:', endkey: 'chunk:\uffff' });
+  return res.rows.map((r) => r.id);
 }
 
 /** Two devices syncing through one peer, both holding `report.txt`. */
@@ -71,7 +78,7 @@ test('a file renamed differently on two offline devices shows both names on both
   await expect.poll(() => peerFileConflicts(url), { timeout: 60_000 }).toBe(0);
 });
 
-test('a file renamed on one device while deleted on another comes back marked; Delete everywhere removes it on both', async ({
+test('a file renamed on one device while deleted on another comes back marked and whole; Delete everywhere removes it on both', async ({
   openDevice,
   startPeer,
 }) => {
@@ -90,6 +97,13 @@ test('a file renamed on one device while deleted on another comes back marked; D
   for (const files of [onLaptop, onPhone]) {
     await expect(files.row('report-final.txt').getByTestId('file-deleted-elsewhere')).toBeVisible({ timeout: 60_000 });
   }
+  // The phone's delete freed the file's piece on every device, but the file was kept: the
+  // laptop, which still holds the piece, brings it back, and the phone gets it through the peer.
+  for (const files of [onLaptop, onPhone]) {
+    await expect(files.status('report-final.txt')).toHaveText('complete', { timeout: 60_000 });
+  }
+  const { sha256 } = await onPhone.downloadSha256('report-final.txt');
+  expect(sha256).toBe(createHash('sha256').update('quarterly figures').digest('hex'));
   // The Conflicts page lists it too.
   await phone.go('Conflicts');
   await expect(phone.page.getByTestId('file-conflict-item')).toContainText(['report-final.txtdeleted on another device']);
@@ -99,4 +113,6 @@ test('a file renamed on one device while deleted on another comes back marked; D
   await expect(panel.getByTestId('file-deletion')).toContainText('Deleted on Phone,');
   await panel.getByRole('button', { name: 'Delete everywhere' }).click();
   for (const files of [onLaptop, onPhone]) await expect(files.rows).toHaveCount(0, { timeout: 60_000 });
+  // And its piece is freed again, on the peer too.
+  await expect.poll(() => peerLiveChunks(url), { timeout: 60_000 }).toEqual([]);
 });
