@@ -54,6 +54,7 @@ export function createServices(): Services {
   const logger = createLogger('p2pcloud');
   const db = new PouchDB(LOCAL_DB_NAME, { auto_compaction: false });
   const store = createPeerStore(db);
+  let peersChanged: (() => void) | undefined;
   const deviceName = createDeviceNameStore(globalThis.localStorage, navigator.userAgent);
   const openRemote = (url: string, credentials?: PeerCredentials) =>
     new PouchDB(url, {
@@ -69,7 +70,12 @@ export function createServices(): Services {
     locks: navigator.locks,
     checkSafety: (options) => checkSafety(options),
     // The peer list is replicated: follow peers added or removed on other devices.
-    watchPeers: (onChange) => watchChanges(db, (id) => id.startsWith(PEER_ID_PREFIX) && onChange()),
+    watchPeers: (onChange) => {
+      peersChanged = onChange;
+      return () => {
+        peersChanged = undefined;
+      };
+    },
     createEngine: () =>
       new SyncEngine({ localDb: db, openRemote, progress: store.progress, logger: logger.child('sync:peer') }),
   });
@@ -99,16 +105,25 @@ export function createServices(): Services {
     admins: store.admins,
     fetch: (input, init) => fetch(input, init),
   });
+  const files = new FilesStore(db, {
+    deviceName: deviceName.get,
+    ...(navigator.storage?.estimate ? { estimate: () => navigator.storage.estimate() } : {}),
+  });
+  const partFreed = files.freedPartsWatcher((err) => logger.warn('bringing back the parts of a kept file failed', String(err)));
+  // One feed for what the app follows in the background, for the life of the
+  // page, in every tab (a restore twice is a conflict, ignored): each live
+  // feed reads the database again after every write, a note typed included.
+  watchChanges(db, (id, isDeleted) => {
+    if (id.startsWith(PEER_ID_PREFIX)) peersChanged?.();
+    else partFreed(id, isDeleted);
+  });
   return {
     db,
     checkSafety,
     locateChunks: (hashes) => withPeers((peers) => locateChunks(peers, hashes)),
     links,
     notes: new NotesStore(db, deviceName.get),
-    files: new FilesStore(db, {
-      deviceName: deviceName.get,
-      ...(navigator.storage?.estimate ? { estimate: () => navigator.storage.estimate() } : {}),
-    }),
+    files,
     conflicts: new ConflictStore(db),
     fileConflicts: new FileConflictStore(db),
     deviceName,

@@ -2,6 +2,7 @@
 // and the ordered list of its chunk hashes; the content lives in chunk
 // documents (storage/chunks.ts). The only module that reads or writes file docs.
 import {
+  CHUNK_ID_PREFIX,
   CHUNK_SIZE,
   FILE_ID_PREFIX,
   FILE_SCHEMA_VERSION,
@@ -248,6 +249,49 @@ export class FilesStore {
     const file = toStoredFile(doc);
     const marks = conflictMarks(doc, await deletedLeafRevs(this.db, id));
     return withPresence(file, await this.partsHere(file.chunks), marks);
+  }
+
+  /**
+   * Brings back, as soon as their deletion arrives, the parts of a file that
+   * another device deleted while this one kept it (renamed or moved it at the
+   * same time); see {@link partsHere}. Without this, they came back only when
+   * someone opened the file list on a device that still held them, and every
+   * other device showed the file incomplete until then.
+   * @param onError told of a pass that failed; the next deletion, or the next listing, tries again.
+   * @returns a handler to call with every change of the database (watchChanges in changes.ts);
+   *   the caller's own feed, as each live feed reads the database again after every write.
+   */
+  freedPartsWatcher(onError: (err: unknown) => void): (docId: string, isDeleted: boolean) => void {
+    let freed = new Set<string>();
+    let pass: Promise<void> | undefined;
+    const drain = async () => {
+      // Deletions that arrive during a pass (a file's hundred parts) wait for the next one.
+      while (freed.size > 0) {
+        const hashes = freed;
+        freed = new Set();
+        await this.restoreFreedParts(hashes).catch(onError);
+      }
+      pass = undefined;
+    };
+    return (id, isDeleted) => {
+      if (!isDeleted || !id.startsWith(CHUNK_ID_PREFIX)) return;
+      freed.add(id.slice(CHUNK_ID_PREFIX.length));
+      // After this turn of the event loop: a batch of deletions is one pass.
+      pass ??= Promise.resolve().then(drain);
+    };
+  }
+
+  /** Restores those of `hashes` that are deleted here and still part of a file that exists. */
+  private async restoreFreedParts(hashes: ReadonlySet<string>): Promise<void> {
+    const { deleted } = await chunkStates(this.db, hashes);
+    if (deleted.size === 0) return;
+    const res = await this.db.allDocs({ include_docs: true, startkey: FILE_ID_PREFIX, endkey: `${FILE_ID_PREFIX}\uffff` });
+    const used = new Set<string>();
+    for (const row of res.rows) {
+      if (!row.doc) continue;
+      for (const hash of toStoredFile(row.doc as unknown as Record<string, unknown>).chunks) if (deleted.has(hash)) used.add(hash);
+    }
+    if (used.size > 0) await this.partsHere([...used]);
   }
 
   /**

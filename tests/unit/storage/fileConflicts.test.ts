@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { combineFileChanges, type FileId, type FileMetadata } from '../../../src/domain/file';
+import { watchChanges } from '../../../src/storage/changes';
 import { FileConflictStore, type FileConflict } from '../../../src/storage/fileConflicts';
 import { FilesStore } from '../../../src/storage/files';
 import { newLocalDb, openRemote } from '../../support/nodePouch';
 import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
+import { waitFor } from '../../support/waitFor';
 
 const nodeBody = (bytes: Uint8Array) => Buffer.from(bytes);
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -199,6 +201,38 @@ describe('a file changed on two devices at once', () => {
     await new FileConflictStore(dbA).acceptDeletion(await conflictOn(dbA, id));
     await meet();
     for (const db of [dbA, dbB]) expect(await liveChunks(db)).toEqual([]);
+  });
+
+  it('the pieces come back as soon as the deletion arrives, with nobody opening the file list; a file deleted for good stays freed', async () => {
+    const { dbA, dbB, a, b, id, meet } = await twoDevices();
+    const gone = await a.add({ file: new File([new TextEncoder().encode('an old draft')], 'draft.txt', { type: 'text/plain' }) });
+    await meet();
+    const failures: unknown[] = [];
+    const stop = watchChanges(dbA, a.freedPartsWatcher((err) => failures.push(err)));
+    try {
+      // First a plain deletion (its pieces must stay freed), then the rename/delete race.
+      await b.remove(gone.id);
+      await a.rename(id, 'kept.txt');
+      await b.remove(id);
+      await meet();
+      const kept = await dbA.get(id);
+      const piece = `chunk:${(kept as unknown as { chunks: string[] }).chunks[0]}`;
+      // Watched, not listed: A writes the piece back on its own.
+      const restored = await waitFor('the kept file\'s piece back on A', () =>
+        dbA.get<{ restored?: boolean }>(piece).catch(() => undefined),
+      );
+      expect(restored.restored).toBe(true);
+      // Restores come in order of the deletions: the draft's piece was looked at first, and stays freed.
+      const draftPiece = `chunk:${sha(new TextEncoder().encode('an old draft'))}`;
+      await expect(dbA.get(draftPiece)).rejects.toMatchObject({ status: 404 });
+      await meet();
+      expect((await dbB.get<{ restored?: boolean }>(piece)).restored).toBe(true);
+      expect(new Uint8Array(await (await b.read(id)).arrayBuffer())).toEqual(content);
+      await expect(dbB.get(draftPiece)).rejects.toMatchObject({ status: 404 });
+      expect(failures).toEqual([]);
+    } finally {
+      stop();
+    }
   });
 
   it('resolved the same way on two devices through a real peer: identical revisions, no new conflict', async () => {
