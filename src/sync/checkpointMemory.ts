@@ -1,6 +1,12 @@
 type Get = (id: string, ...rest: unknown[]) => Promise<unknown>;
 type Put = (doc: { _id: string }, ...rest: unknown[]) => Promise<PouchDB.Core.Response>;
 
+/** Remembered: the peer has no such document. */
+const ABSENT = Symbol('absent');
+
+/** What PouchDB's http adapter rejects with for a missing document; callers look at `status`. */
+const notFound = () => Object.assign(new Error('missing'), { status: 404, name: 'not_found', reason: 'missing', error: true });
+
 const forgetters = new WeakMap<PouchDB.Database, () => void>();
 
 /** Drops what {@link rememberCheckpoints} remembers for `remote`: the next reads ask the peer. */
@@ -10,10 +16,11 @@ export function forgetCheckpoints(remote: PouchDB.Database): void {
 
 /**
  * Patches `remote` to read back the `_local/` documents (replication
- * checkpoints) it last wrote, from memory.
+ * checkpoints) it last read or wrote, from memory.
  * @remarks Every checkpoint PouchDB's replicator writes on a peer is a GET
  * then a PUT, after every batch of every live replication, the echoes
- * included: about four of the dozen requests a single-threaded peer serves
+ * included, and a catch-up reads each checkpoint once to start and once
+ * more to write it: about four of the dozen requests a single-threaded peer serves
  * for one note going from one device to another, each in the way of the
  * request that carries the note. Only this device writes these documents
  * (their ids hash this device's own database id), and only through this
@@ -25,24 +32,36 @@ export function forgetCheckpoints(remote: PouchDB.Database): void {
  * it everything it had before. So each start calls {@link forgetCheckpoints}.
  */
 export function rememberCheckpoints(remote: PouchDB.Database): void {
-  const written = new Map<string, object>();
-  forgetters.set(remote, () => written.clear());
+  const known = new Map<string, object | typeof ABSENT>();
+  forgetters.set(remote, () => known.clear());
   const handle = remote as unknown as { get: Get; put: Put };
   const [get, put] = [handle.get.bind(remote), handle.put.bind(remote)];
   // Only a plain get(id) / put(doc) is served or remembered; anything with
   // options or a callback goes through untouched. Callers (PouchDB's
   // checkpointer, fastCheckpoint.ts) change what they read before writing it
   // back: copies only.
-  handle.get = (id, ...rest) => {
-    const doc = rest.length === 0 ? written.get(id) : undefined;
-    return doc ? Promise.resolve(structuredClone(doc)) : get(id, ...rest);
+  handle.get = async (id, ...rest) => {
+    if (rest.length > 0 || typeof id !== 'string' || !id.startsWith('_local/')) return get(id, ...rest);
+    const remembered = known.get(id);
+    if (remembered === ABSENT) throw notFound();
+    if (remembered) return structuredClone(remembered);
+    // Read from the peer once per cycle: a checkpoint is read, then written back at once.
+    try {
+      const doc = (await get(id)) as { _id: string; _rev?: string };
+      known.set(id, structuredClone(doc));
+      return doc;
+    } catch (err) {
+      // None yet (a first sync): remembered too, as the next step writes one.
+      if ((err as { status?: number }).status === 404) known.set(id, ABSENT);
+      throw err;
+    }
   };
   handle.put = async (doc, ...rest) => {
     const id = doc._id;
     if (rest.length > 0 || typeof id !== 'string' || !id.startsWith('_local/')) return put(doc, ...rest);
-    written.delete(id);
+    known.delete(id);
     const result = await put(doc);
-    written.set(id, { ...structuredClone(doc), _rev: result.rev });
+    known.set(id, { ...structuredClone(doc), _rev: result.rev });
     return result;
   };
 }

@@ -290,8 +290,9 @@ async function prepare(options: FastReplicateOptions): Promise<{ run: Run; id: s
   };
   const id = await replicationId(source, target);
   const checkpoint = await readCheckpoint(source, target, id);
-  // Only a fresh replication can find its target empty.
-  run.skipDiff = checkpoint === 0 && (await isPristine(target));
+  // Only a fresh replication can find its target empty; a target known to hold
+  // the source's changes up to some seq (coveredUpTo) is not, and need not be asked.
+  run.skipDiff = checkpoint === 0 && !options.coveredUpTo && (await isPristine(target));
   // Counting seqs needs integer seqs, which only local databases promise.
   run.onlyOurs = run.skipDiff && !isRemote(target) ? 0 : undefined;
   const covered = options.coveredUpTo;

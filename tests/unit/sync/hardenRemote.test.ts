@@ -4,6 +4,7 @@
 // checkpoints it writes are read back from memory.
 import { afterEach, expect, it } from 'vitest';
 import { nodePouchDB } from '../../../scripts/lib/peerServer.mjs';
+import { forgetCheckpoints } from '../../../src/sync/checkpointMemory';
 import { hardenRemote } from '../../../src/sync/hardenRemote';
 import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
 
@@ -95,4 +96,30 @@ it('reads back a checkpoint it wrote without asking the peer; when the peer has 
   await expect(remote.put({ ...(await remote.get(id)), last_seq: 2 })).rejects.toMatchObject({ status: 409 });
   expect(await remote.get<{ last_seq: number }>(id)).toMatchObject({ last_seq: 7 });
   expect(asked()).toBeGreaterThan(requestsAfterPut);
+});
+
+it('reads a checkpoint from the peer once until forgotten (at the start of each sync cycle), a missing one too', async () => {
+  const server = await peer();
+  const id = '_local/checkpoint-read';
+  const other = new PouchDB(server.dbUrl('notes'), { skip_setup: true, auth: { ...MEMBER } });
+  const stored = await other.put({ _id: id, last_seq: 5 });
+  const { remote, paths } = countingRemote(server.dbUrl('notes'));
+  const asked = () => paths.filter((p) => p.endsWith('/_local/checkpoint-read')).length;
+  expect(await remote.get(id)).toMatchObject({ _rev: stored.rev, last_seq: 5 });
+  expect(await remote.get(id)).toMatchObject({ _rev: stored.rev, last_seq: 5 });
+  expect(asked()).toBe(1);
+  // Changed on the peer meanwhile (a database recreated while the peer was away): read afresh after forgetting.
+  await other.put({ _id: id, _rev: stored.rev, last_seq: 0 });
+  forgetCheckpoints(remote);
+  expect(await remote.get(id)).toMatchObject({ last_seq: 0 });
+  expect(asked()).toBe(2);
+  // None there yet (a first sync): asked once, then written without asking again.
+  const fresh = '_local/checkpoint-fresh';
+  const askedFresh = () => paths.filter((p) => p.endsWith('/_local/checkpoint-fresh')).length;
+  for (let i = 0; i < 2; i += 1) await expect(remote.get(fresh)).rejects.toMatchObject({ status: 404 });
+  expect(askedFresh()).toBe(1);
+  await remote.put({ _id: fresh, last_seq: 3 });
+  expect(await remote.get(fresh)).toMatchObject({ last_seq: 3 });
+  expect(askedFresh()).toBe(2);
+  expect(await other.get(fresh)).toMatchObject({ last_seq: 3 });
 });
