@@ -277,21 +277,60 @@ export class NotesStore {
     }
   }
 
-  /** Deletes a note, recording which device deleted it and when (shown if another device edited it meanwhile). */
-  async remove(id: NoteId): Promise<void> {
-    const current = await this.db.get(id).catch((err: { status?: number }) => {
-      if (err.status === 404) return undefined;
-      throw err;
-    });
-    // Already deleted (here or by a peer): nothing left to do.
-    if (!current) return;
-    await this.db.put({
+  /**
+   * Deletes a note, recording which device deleted it and when (shown if
+   * another device edited it meanwhile).
+   * @param seenRev the revision the person decided to delete (the one on
+   *   screen). When a newer one arrived in between (another device's edit,
+   *   pulled a moment before), that edit is not deleted unseen: the deletion
+   *   is recorded against the revision that was seen, exactly as if the two
+   *   devices had done this apart, and the note stays, marked "deleted on
+   *   another device while edited", for a person to settle. Without it, the
+   *   newest revision is deleted.
+   * @returns 'kept' in that case, else 'deleted' (also when it already was).
+   */
+  async remove(id: NoteId, seenRev?: string): Promise<'deleted' | 'kept'> {
+    const stamp = { type: 'note', updatedAt: this.now().toISOString(), updatedBy: this.deviceName() };
+    for (let attempt = 0; ; attempt += 1) {
+      const current = await this.db.get(id).catch((err: { status?: number }) => {
+        if (err.status === 404) return undefined;
+        throw err;
+      });
+      // Already deleted (here or by a peer): nothing left to do.
+      if (!current) return 'deleted';
+      if (seenRev && seenRev !== current._rev) {
+        await this.deleteSeen(id, seenRev, stamp);
+        return 'kept';
+      }
+      try {
+        await this.db.put({ _id: id, _rev: current._rev, _deleted: true, ...stamp });
+        return 'deleted';
+      } catch (err) {
+        // A revision arrived between the read and the write (a pull): read again.
+        if ((err as { status?: number }).status !== 409 || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  /**
+   * Writes a deletion as the child of `seenRev`, which is no longer the newest:
+   * a branch beside the newer revision, with the full history, as replication
+   * writes a deletion made on another device.
+   */
+  private async deleteSeen(id: NoteId, seenRev: string, stamp: Record<string, string>): Promise<void> {
+    const seen = (await this.db.get(id, { rev: seenRev, revs: true })) as { _revisions?: { start: number; ids: string[] } };
+    const history = seen._revisions;
+    if (!history) throw new Error(`the history of ${id} at ${seenRev} is not stored here`);
+    // A revision id is the generation and any unique hex string (PouchDB makes random ones too).
+    const hash = crypto.randomUUID().replace(/-/g, '');
+    const deletion = {
       _id: id,
-      _rev: current._rev,
+      _rev: `${history.start + 1}-${hash}`,
+      _revisions: { start: history.start + 1, ids: [hash, ...history.ids] },
       _deleted: true,
-      type: 'note',
-      updatedAt: this.now().toISOString(),
-      updatedBy: this.deviceName(),
-    });
+      ...stamp,
+    };
+    const [result] = await this.db.bulkDocs([deletion], { new_edits: false });
+    if (result && 'error' in result && result.error) throw Object.assign(new Error(`could not delete ${id}`), result);
   }
 }

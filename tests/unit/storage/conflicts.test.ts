@@ -89,6 +89,53 @@ describe('edit against delete', () => {
     expect(await new ConflictStore(dbB).load(id)).toBeUndefined();
   });
 
+  it('an edit pulled a moment before a delete is not deleted unseen: the deletion is recorded against the version on screen', async () => {
+    const { dbA, dbB, a, b, id, meet } = await twoDevices();
+    const onScreen = (await a.get(id))!.rev;
+    await b.update(id, { title: 'Groceries', body: 'edited on the phone' });
+    await dbB.replicate.to(dbA); // arrives on A while the note is still on screen there
+    expect(await a.remove(id, onScreen)).toBe('kept');
+    await meet();
+    for (const store of [a, b]) {
+      const note = (await store.list()).find((n) => n.id === id);
+      expect(note?.body).toBe('edited on the phone');
+      expect(note?.isDeletedElsewhere).toBe(true);
+    }
+    const conflict = await conflictOn(dbB, id);
+    expect(conflict.deletions.map((d) => d.updatedBy)).toEqual(['Laptop']);
+    // Accepted on the phone: gone everywhere.
+    await new ConflictStore(dbB).acceptDeletion(conflict);
+    await meet();
+    for (const store of [a, b]) expect((await store.list()).find((n) => n.id === id)).toBeUndefined();
+  });
+
+  it('a revision that lands between the read and the write of a delete does not make it fail', async () => {
+    const { dbA, dbB, a, b, id } = await twoDevices();
+    await b.update(id, { title: 'Groceries', body: 'edited on the phone' });
+    // The pull lands right after the delete has read the note.
+    const get = dbA.get.bind(dbA);
+    let landed = false;
+    const landing = async (docId: string, ...rest: unknown[]) => {
+      const doc = await (get as (...args: unknown[]) => Promise<unknown>)(docId, ...rest);
+      if (!landed && docId === id && rest.length === 0) {
+        landed = true;
+        await dbB.replicate.to(dbA);
+      }
+      return doc;
+    };
+    dbA.get = landing as unknown as typeof dbA.get;
+    // Nothing seen given (a caller that means the newest): deleted.
+    expect(await a.remove(id)).toBe('deleted');
+    expect(landed).toBe(true);
+    expect((await a.list()).find((n) => n.id === id)).toBeUndefined();
+  });
+
+  it('the version on screen being the newest is an ordinary delete', async () => {
+    const { a, id } = await twoDevices();
+    expect(await a.remove(id, (await a.get(id))!.rev)).toBe('deleted');
+    expect(await a.get(id)).toBeUndefined();
+  });
+
   it('a deletion overruled once stays overruled when a later conflict is resolved', async () => {
     const { dbA, dbB, a, b, id, meet } = await twoDevices();
     await a.remove(id);

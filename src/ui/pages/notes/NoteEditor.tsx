@@ -36,14 +36,20 @@ export function NoteEditor({
   const { notes, logger } = useServices();
   const [draft, setDraft] = useState<NoteDraft>({ title: note.title, body: note.body });
   const [saveState, setSaveState] = useState<'saved' | 'saving' | 'error' | 'full'>('saved');
+  const [deleteNotice, setDeleteNotice] = useState<string | undefined>();
   const dirty = useRef(false);
   const latest = useRef(draft);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  /** The revision what is on screen is based on: the one a Delete means (NotesStore.remove). */
+  const shownRev = useRef(note.rev);
+  /** The save on its way, if any: a Delete waits for it, to mean the revision it writes. */
+  const savingNow = useRef<Promise<unknown>>(Promise.resolve());
 
   useEffect(() => {
     if (dirty.current) return;
     setDraft({ title: note.title, body: note.body });
     latest.current = { title: note.title, body: note.body };
+    shownRev.current = note.rev;
   }, [note.rev, note.title, note.body]);
 
   const save = () => {
@@ -51,9 +57,10 @@ export function NoteEditor({
     if (!dirty.current) return;
     const saving = latest.current;
     setSaveState('saving');
-    notes
+    savingNow.current = notes
       .update(note.id, saving)
-      .then(() => {
+      .then((saved) => {
+        shownRev.current = saved.rev;
         if (latest.current === saving) dirty.current = false;
         setSaveState(dirty.current ? 'saving' : 'saved');
       })
@@ -85,10 +92,22 @@ export function NoteEditor({
   const remove = () => {
     clearTimeout(timer.current);
     dirty.current = false;
-    notes
-      .remove(note.id)
-      .then(onDeleted)
-      .catch((err: unknown) => logger.error('deleting a note failed', String(err)));
+    setDeleteNotice(undefined);
+    savingNow.current
+      .catch(() => undefined)
+      .then(() => notes.remove(note.id, shownRev.current))
+      .then((outcome) => {
+        if (outcome === 'deleted') return onDeleted();
+        setDeleteNotice('Not deleted: another device changed this note a moment ago. Both are kept; use Resolve to choose.');
+      })
+      .catch((err: unknown) => {
+        logger.error('deleting a note failed', String(err));
+        setDeleteNotice(
+          classifyError(err) === 'quota'
+            ? 'Not deleted: this device is out of storage space. Free some space, then try again.'
+            : 'Not deleted: the browser refused the change. Try again.',
+        );
+      });
   };
 
   return (
@@ -113,6 +132,11 @@ export function NoteEditor({
           Delete
         </button>
       </div>
+      {deleteNotice && (
+        <p className="hint" role="status" data-testid="delete-notice">
+          {deleteNotice}
+        </p>
+      )}
       {safeOn && (
         <p className="hint" data-testid="note-holders">
           {safeOn.length ? `Latest version also on: ${safeOn.join(', ')}` : 'Latest version only on this device'}
