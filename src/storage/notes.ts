@@ -1,6 +1,6 @@
 // Note documents, stored in the device's PouchDB (IndexedDB in the browser)
 // as `note:<uuid>` docs. The only module that reads or writes them.
-import { NOTE_ID_PREFIX, isNoteId, newNoteId, type NoteId } from '../domain/ids';
+import { NOTE_ID_PREFIX, isNoteId, newNoteId, randomId, type NoteId } from '../domain/ids';
 import { NOTE_SCHEMA_VERSION, compareNewestFirst, displayTitle, type Note, type NoteDraft } from '../domain/note';
 
 /** A note document as stored and replicated. */
@@ -321,8 +321,9 @@ export class NotesStore {
     const seen = (await this.db.get(id, { rev: seenRev, revs: true })) as { _revisions?: { start: number; ids: string[] } };
     const history = seen._revisions;
     if (!history) throw new Error(`the history of ${id} at ${seenRev} is not stored here`);
-    // A revision id is the generation and any unique hex string (PouchDB makes random ones too).
-    const hash = crypto.randomUUID().replace(/-/g, '');
+    // A revision id is the generation and any unique hex string (PouchDB makes random ones too);
+    // randomId, not crypto.randomUUID, which a page served over plain http on a LAN lacks.
+    const hash = randomId();
     const deletion = {
       _id: id,
       _rev: `${history.start + 1}-${hash}`,
