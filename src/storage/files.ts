@@ -234,7 +234,8 @@ export class FilesStore {
       const doc = row.doc as unknown as Record<string, unknown>;
       return [{ file: toStoredFile(doc), marks: conflictMarks(doc, deletedLeaves.get(row.id)) }];
     });
-    const present = await this.partsHere(files.flatMap((f) => f.file.chunks));
+    const restorable = new Set(files.flatMap((f) => (deletedLeaves.get(f.file.id)?.length ? f.file.chunks : [])));
+    const present = await this.partsHere(files.flatMap((f) => f.file.chunks), restorable);
     return files.map(({ file, marks }) => withPresence(file, present, marks)).sort(compareFilesNewestFirst);
   }
 
@@ -247,51 +248,51 @@ export class FilesStore {
       throw err;
     }
     const file = toStoredFile(doc);
-    const marks = conflictMarks(doc, await deletedLeafRevs(this.db, id));
-    return withPresence(file, await this.partsHere(file.chunks), marks);
+    const deletedLeaves = await deletedLeafRevs(this.db, id);
+    const marks = conflictMarks(doc, deletedLeaves);
+    return withPresence(file, await this.partsHere(file.chunks, new Set(deletedLeaves.length ? file.chunks : [])), marks);
   }
 
   /**
-   * Brings back, as soon as their deletion arrives, the parts of a file that
-   * another device deleted while this one kept it (renamed or moved it at the
-   * same time); see {@link partsHere}. Without this, they came back only when
-   * someone opened the file list on a device that still held them, and every
-   * other device showed the file incomplete until then.
-   * @param onError told of a pass that failed; the next deletion, or the next listing, tries again.
+   * Brings back, as soon as it can, the parts of a file that another device
+   * deleted while this one kept it (renamed or moved it at the same time);
+   * see {@link partsHere}. Without this, they came back only when someone
+   * opened the file list on a device that still held them, and every other
+   * device showed the file incomplete until then.
+   * @remarks Looks again whenever a part is deleted or a file changes: the
+   * file's deleted revision and its parts' deletions may arrive in either
+   * order (a peer's changes feed promises no order between documents).
+   * @param onError told of a pass that failed; the next change, or the next listing, tries again.
    * @returns a handler to call with every change of the database (watchChanges in changes.ts);
    *   the caller's own feed, as each live feed reads the database again after every write.
    */
   freedPartsWatcher(onError: (err: unknown) => void): (docId: string, isDeleted: boolean) => void {
-    let freed = new Set<string>();
+    let isWanted = false;
     let pass: Promise<void> | undefined;
     const drain = async () => {
-      // Deletions that arrive during a pass (a file's hundred parts) wait for the next one.
-      while (freed.size > 0) {
-        const hashes = freed;
-        freed = new Set();
-        await this.restoreFreedParts(hashes).catch(onError);
+      // Changes that arrive during a pass (a file's hundred parts) make one more pass.
+      while (isWanted) {
+        isWanted = false;
+        await this.restoreKeptFilesParts().catch(onError);
       }
       pass = undefined;
     };
     return (id, isDeleted) => {
-      if (!isDeleted || !id.startsWith(CHUNK_ID_PREFIX)) return;
-      freed.add(id.slice(CHUNK_ID_PREFIX.length));
-      // After this turn of the event loop: a batch of deletions is one pass.
+      if (!(isDeleted && id.startsWith(CHUNK_ID_PREFIX)) && !id.startsWith(FILE_ID_PREFIX)) return;
+      isWanted = true;
+      // After this turn of the event loop: a batch of changes is one pass.
       pass ??= Promise.resolve().then(drain);
     };
   }
 
-  /** Restores those of `hashes` that are deleted here and still part of a file that exists. */
-  private async restoreFreedParts(hashes: ReadonlySet<string>): Promise<void> {
-    const { deleted } = await chunkStates(this.db, hashes);
-    if (deleted.size === 0) return;
-    const res = await this.db.allDocs({ include_docs: true, startkey: FILE_ID_PREFIX, endkey: `${FILE_ID_PREFIX}\uffff` });
-    const used = new Set<string>();
-    for (const row of res.rows) {
-      if (!row.doc) continue;
-      for (const hash of toStoredFile(row.doc as unknown as Record<string, unknown>).chunks) if (deleted.has(hash)) used.add(hash);
-    }
-    if (used.size > 0) await this.partsHere([...used]);
+  /** Restores the deleted parts of every file that exists here and has a deleted revision (kept against a deletion). */
+  private async restoreKeptFilesParts(): Promise<void> {
+    const deletedLeaves = await deletedFileLeaves(this.db);
+    const ids = [...deletedLeaves].filter(([, revs]) => revs.length > 0).map(([id]) => id);
+    if (ids.length === 0) return;
+    const res = await this.db.allDocs({ keys: ids, include_docs: true });
+    const chunks = res.rows.flatMap((row) => ('doc' in row && row.doc ? toStoredFile(row.doc as unknown as Record<string, unknown>).chunks : []));
+    if (chunks.length > 0) await this.partsHere(chunks, new Set(chunks));
   }
 
   /**
@@ -299,12 +300,18 @@ export class FilesStore {
    * freed by the file's deletion on another device, while this file was kept
    * (renamed or moved there or here at the same time), is brought back first
    * where this device still holds its content (restoreChunks in chunks.ts).
+   * @param restorable the parts of files that have a deleted revision: only
+   *   those are brought back. A part freed with a file not (yet) seen here as
+   *   deleted is left alone: its file's deletion may still be on its way, and
+   *   a part brought back then would be stored everywhere, used by nothing.
    */
-  private async partsHere(hashes: readonly string[]): Promise<ReadonlySet<string>> {
+  private async partsHere(hashes: readonly string[], restorable: ReadonlySet<string>): Promise<ReadonlySet<string>> {
     const { present, deleted } = await chunkStates(this.db, hashes);
     // A deletion this device cannot undo (it compacted the content) is not tried again at
     // every listing: during a transfer the list is read many times a second.
-    const worthTrying = new Map([...deleted].filter(([hash, rev]) => !this.unrestorable.has(`${hash}@${rev}`)));
+    const worthTrying = new Map(
+      [...deleted].filter(([hash, rev]) => restorable.has(hash) && !this.unrestorable.has(`${hash}@${rev}`)),
+    );
     if (worthTrying.size === 0) return present;
     const restored = new Set(await restoreChunks(this.db, worthTrying, this.toBody));
     for (const [hash, rev] of worthTrying) {

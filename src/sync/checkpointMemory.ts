@@ -40,19 +40,23 @@ export function rememberCheckpoints(remote: PouchDB.Database): void {
   // options or a callback goes through untouched. Callers (PouchDB's
   // checkpointer, fastCheckpoint.ts) change what they read before writing it
   // back: copies only.
-  handle.get = async (id, ...rest) => {
-    if (rest.length > 0 || typeof id !== 'string' || !id.startsWith('_local/')) return get(id, ...rest);
+  // Not async itself: a call with a callback (PouchDB's fallback for servers
+  // without _bulk_get) must get PouchDB's own return, not a promise nobody handles.
+  handle.get = (id, ...rest) =>
+    rest.length > 0 || typeof id !== 'string' || !id.startsWith('_local/') ? get(id, ...rest) : readCheckpoint(id);
+  const readCheckpoint = async (id: string) => {
     const remembered = known.get(id);
     if (remembered === ABSENT) throw notFound();
     if (remembered) return structuredClone(remembered);
     // Read from the peer once per cycle: a checkpoint is read, then written back at once.
     try {
       const doc = (await get(id)) as { _id: string; _rev?: string };
-      known.set(id, structuredClone(doc));
+      // Unless written meanwhile: what this handle wrote is newer than what it read.
+      if (!known.has(id)) known.set(id, structuredClone(doc));
       return doc;
     } catch (err) {
       // None yet (a first sync): remembered too, as the next step writes one.
-      if ((err as { status?: number }).status === 404) known.set(id, ABSENT);
+      if ((err as { status?: number }).status === 404 && !known.has(id)) known.set(id, ABSENT);
       throw err;
     }
   };

@@ -95,6 +95,13 @@ describe('edit against delete', () => {
     await b.update(id, { title: 'Groceries', body: 'edited on the phone' });
     await dbB.replicate.to(dbA); // arrives on A while the note is still on screen there
     expect(await a.remove(id, onScreen)).toBe('kept');
+    // The deletion is a child of the version on screen, with its history: a branch, not a new root.
+    type Leaf = { _deleted?: boolean; _revisions?: { start: number; ids: string[] } };
+    const leaves = (await dbA.get(id, { open_revs: 'all', revs: true })).flatMap((leaf) => ('ok' in leaf ? [leaf.ok as Leaf] : []));
+    const deletion = leaves.find((leaf) => leaf._deleted);
+    const [gen, hash] = onScreen.split('-');
+    expect(deletion?._revisions).toMatchObject({ start: Number(gen) + 1 });
+    expect(deletion?._revisions?.ids[1]).toBe(hash);
     await meet();
     for (const store of [a, b]) {
       const note = (await store.list()).find((n) => n.id === id);

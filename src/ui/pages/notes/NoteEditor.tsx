@@ -37,6 +37,15 @@ export function NoteEditor({
   const [draft, setDraft] = useState<NoteDraft>({ title: note.title, body: note.body });
   const [saveState, setSaveState] = useState<'saved' | 'saving' | 'error' | 'full'>('saved');
   const [deleteNotice, setDeleteNotice] = useState<string | undefined>();
+  /** A second Delete while one is on its way would record a second deletion. */
+  const [isDeleting, setIsDeleting] = useState(false);
+  const isMounted = useRef(true);
+  useEffect(() => {
+    isMounted.current = true;
+    return () => {
+      isMounted.current = false;
+    };
+  }, []);
   const dirty = useRef(false);
   const latest = useRef(draft);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -93,20 +102,27 @@ export function NoteEditor({
     clearTimeout(timer.current);
     dirty.current = false;
     setDeleteNotice(undefined);
+    setIsDeleting(true);
     savingNow.current
       .catch(() => undefined)
       .then(() => notes.remove(note.id, shownRev.current))
       .then((outcome) => {
+        // Another note may be open by now: closing it is not this delete's business.
+        if (!isMounted.current) return;
         if (outcome === 'deleted') return onDeleted();
         setDeleteNotice('Not deleted: another device changed this note a moment ago. Both are kept; use Resolve to choose.');
       })
       .catch((err: unknown) => {
         logger.error('deleting a note failed', String(err));
+        if (!isMounted.current) return;
         setDeleteNotice(
           classifyError(err) === 'quota'
             ? 'Not deleted: this device is out of storage space. Free some space, then try again.'
             : 'Not deleted: the browser refused the change. Try again.',
         );
+      })
+      .finally(() => {
+        if (isMounted.current) setIsDeleting(false);
       });
   };
 
@@ -128,7 +144,7 @@ export function NoteEditor({
         <button type="button" onClick={onHistory}>
           History
         </button>
-        <button type="button" className="danger" onClick={remove}>
+        <button type="button" className="danger" onClick={remove} disabled={isDeleting}>
           Delete
         </button>
       </div>
