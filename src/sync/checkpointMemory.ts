@@ -36,12 +36,12 @@ export function rememberCheckpoints(remote: PouchDB.Database): void {
   forgetters.set(remote, () => known.clear());
   const handle = remote as unknown as { get: Get; put: Put };
   const [get, put] = [handle.get.bind(remote), handle.put.bind(remote)];
-  // Only a plain get(id) / put(doc) is served or remembered; anything with
-  // options or a callback goes through untouched. Callers (PouchDB's
-  // checkpointer, fastCheckpoint.ts) change what they read before writing it
-  // back: copies only.
-  // Not async itself: a call with a callback (PouchDB's fallback for servers
-  // without _bulk_get) must get PouchDB's own return, not a promise nobody handles.
+  // Only a plain get(id) / put(doc) of a `_local/` id is served or remembered;
+  // anything with options or a callback goes through untouched, and gets
+  // PouchDB's own return (a call with a callback, as PouchDB's fallback for
+  // servers without _bulk_get makes, must not get a promise nobody handles).
+  // Callers (PouchDB's checkpointer, fastCheckpoint.ts) change what they read
+  // before writing it back: copies only.
   handle.get = (id, ...rest) =>
     rest.length > 0 || typeof id !== 'string' || !id.startsWith('_local/') ? get(id, ...rest) : readCheckpoint(id);
   const readCheckpoint = async (id: string) => {

@@ -1,7 +1,7 @@
 import { rememberCheckpoints } from './checkpointMemory';
 
 /**
- * Patches a remote database handle for the engine, in two ways.
+ * Patches a remote database handle for the engine, in three ways.
  *
  * First, `info()` answers a placeholder without asking the peer. PouchDB
  * 9's replicator calls `src.info()` after every batch, only to update its
@@ -24,8 +24,8 @@ import { rememberCheckpoints } from './checkpointMemory';
  * that answered again midway gave the live replication another id than the
  * catch-up's, and a scan from the start.)
  *
- * Third, remembers the replication checkpoints it writes there
- * (checkpointMemory.ts).
+ * Third, remembers the replication checkpoints it reads and writes there
+ * until the next sync cycle (checkpointMemory.ts).
  * @returns the same database handle, patched.
  */
 export function hardenRemote(remote: PouchDB.Database): PouchDB.Database {

@@ -24,6 +24,18 @@ async function conflictOn(db: PouchDB.Database, id: string): Promise<NoteConflic
   return conflict;
 }
 
+/** On every store, the note shows `body` marked deleted elsewhere; the conflict there names the Laptop's deletion. */
+async function expectEditKeptAgainstDelete(stores: NotesStore[], db: PouchDB.Database, id: string, body: string): Promise<NoteConflict> {
+  for (const store of stores) {
+    const note = (await store.list()).find((n) => n.id === id);
+    expect(note?.body).toBe(body);
+    expect(note?.isDeletedElsewhere).toBe(true);
+  }
+  const conflict = await conflictOn(db, id);
+  expect(conflict.deletions.map((d) => d.updatedBy)).toEqual(['Laptop']);
+  return conflict;
+}
+
 describe('conflicting edits on two devices', () => {
   it('are both kept, shown on both devices, with devices and the common ancestor', async () => {
     const { dbA, dbB, a, b, id, meet } = await twoDevices();
@@ -76,13 +88,7 @@ describe('edit against delete', () => {
     await a.remove(id);
     await b.update(id, { title: 'Groceries', body: 'edited while A deleted it' });
     await meet();
-    for (const store of [a, b]) {
-      const note = (await store.list()).find((n) => n.id === id);
-      expect(note?.body).toBe('edited while A deleted it');
-      expect(note?.isDeletedElsewhere).toBe(true);
-    }
-    const conflict = await conflictOn(dbA, id);
-    expect(conflict.deletions.map((d) => d.updatedBy)).toEqual(['Laptop']);
+    const conflict = await expectEditKeptAgainstDelete([a, b], dbA, id, 'edited while A deleted it');
     await new ConflictStore(dbA).resolve(conflict, { title: 'Groceries', body: 'edited while A deleted it' });
     await meet();
     expect((await b.list()).find((n) => n.id === id)?.isDeletedElsewhere).toBe(false);
@@ -103,13 +109,7 @@ describe('edit against delete', () => {
     expect(deletion?._revisions).toMatchObject({ start: Number(gen) + 1 });
     expect(deletion?._revisions?.ids[1]).toBe(hash);
     await meet();
-    for (const store of [a, b]) {
-      const note = (await store.list()).find((n) => n.id === id);
-      expect(note?.body).toBe('edited on the phone');
-      expect(note?.isDeletedElsewhere).toBe(true);
-    }
-    const conflict = await conflictOn(dbB, id);
-    expect(conflict.deletions.map((d) => d.updatedBy)).toEqual(['Laptop']);
+    const conflict = await expectEditKeptAgainstDelete([a, b], dbB, id, 'edited on the phone');
     // Accepted on the phone: gone everywhere.
     await new ConflictStore(dbB).acceptDeletion(conflict);
     await meet();

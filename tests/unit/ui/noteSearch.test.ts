@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { NoteId } from '../../../src/domain/ids';
 import { matchesQuery, type Note } from '../../../src/domain/note';
-import { foldText, NoteSearch } from '../../../src/ui/pages/notes/noteSearch';
+import { foldText } from '../../../src/domain/note';
+import { NoteSearch } from '../../../src/ui/pages/notes/noteSearch';
 import { WordIndex } from '../../../src/ui/pages/notes/wordIndex';
 
 const note = (id: string, title: string, body: string): Note => ({

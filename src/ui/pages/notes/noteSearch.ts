@@ -1,7 +1,7 @@
 import type { Note } from '../../../domain/note';
 import { foldNote, queryWords, WordIndex } from './wordIndex';
 
-export { foldText, queryWords } from './wordIndex';
+export { queryWords } from './wordIndex';
 
 /** Replaced versions a {@link WordIndex} may carry before it is built again from the list. */
 const STALE_LIMIT = 5000;

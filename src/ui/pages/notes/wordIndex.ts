@@ -1,8 +1,5 @@
 import { foldText, type Note } from '../../../domain/note';
 
-// The one folding rule, shared with matchesQuery: two copies of it once disagreed on `^`.
-export { foldText };
-
 /** A note's title and body as one folded text, the text {@link matchesQuery} looks in. */
 export function foldNote(note: Pick<Note, 'title' | 'body'>): string {
   return foldText(`${note.title}\n${note.body}`);
