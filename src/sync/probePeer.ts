@@ -5,7 +5,13 @@ import type { ParsedPeerUrl } from '../domain/peerUrl';
 export type ProbeProblem =
   /** Nothing answers at that address (or it took too long). */
   | { kind: 'unreachable' }
-  /** The server answers but the browser blocked the response: CORS is off. */
+  /**
+   * Something answers but the browser may not read it. Either it is not
+   * CouchDB, or it is CouchDB without CORS for this origin: a browser cannot
+   * tell those apart (both are an opaque answer), so neither is claimed.
+   */
+  | { kind: 'unreadable' }
+  /** CouchDB answered, but the browser blocked the signed-in request: CORS without credentials or the Authorization header. */
   | { kind: 'cors' }
   /** Something answers, but it is not a CouchDB-protocol server. */
   | { kind: 'not-couchdb'; status: number }
@@ -50,7 +56,7 @@ export async function probePeer(
   try {
     root = await env.fetch(`${peer.serverUrl}/`, { headers, signal: AbortSignal.timeout(timeout) });
   } catch {
-    return { ok: false, problem: (await answersOpaquely(peer.serverUrl, env, timeout)) ? { kind: 'cors' } : { kind: 'unreachable' } };
+    return { ok: false, problem: (await answersOpaquely(peer.serverUrl, env, timeout)) ? { kind: 'unreadable' } : { kind: 'unreachable' } };
   }
   const welcome = await readJson(root);
   const server = couchServerName(welcome);

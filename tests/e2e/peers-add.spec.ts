@@ -20,10 +20,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A web server that is not CouchDB: an HTML page for every request, readable cross-origin. */
-async function startHtmlServer(): Promise<{ origin: string; close: () => Promise<void> }> {
+/**
+ * A web server that is not CouchDB: an HTML page for every request, readable
+ * cross-origin unless `cors` is false (the usual router page or other app).
+ */
+async function startHtmlServer({ cors = true } = {}): Promise<{ origin: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
-    if (req.headers.origin) {
+    if (cors && req.headers.origin) {
       res.setHeader('Access-Control-Allow-Origin', req.headers.origin);
       res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? '*');
       res.setHeader('Vary', 'Origin');
@@ -100,6 +103,27 @@ test.describe('adding a peer', () => {
     }
   });
 
+  test('#15 a web server that is not CouchDB and sends no CORS headers is not called a CORS problem', async ({ page }) => {
+    const server = await startHtmlServer({ cors: false });
+    try {
+      const peers = new PeersPage(page);
+      await peers.goto();
+      await peers.submit(`${server.origin}/notes`, MEMBER);
+      // The browser cannot tell "not CouchDB" from "CouchDB without CORS": both causes are given.
+      await peers.expectProblem(
+        'Something answers at that address, but the browser could not read its answer.',
+        'It may not be CouchDB',
+      );
+      await expect(peers.problem).toContainText('check the address and port');
+      await expect(peers.problem).toContainText('Or it is CouchDB without CORS for this app');
+      await expect(peers.problem).toContainText('[chttpd] enable_cors = true');
+      await expect(peers.problem).not.toContainText('blocked it (CORS is not enabled');
+      await peers.expectNoPeers();
+    } finally {
+      await server.close();
+    }
+  });
+
   test('wrong and missing credentials get different messages', async ({ page, startPeer }) => {
     const peer = await startPeer();
     const peers = new PeersPage(page);
@@ -114,14 +138,15 @@ test.describe('adding a peer', () => {
     await peers.expectNoPeers();
   });
 
-  test('a peer without CORS gets the CORS message naming the CouchDB settings', async ({ page, startPeer, baseURL }) => {
+  test('a peer without CORS gets the unreadable-answer message naming the CouchDB settings', async ({ page, startPeer, baseURL }) => {
     const peer = await startPeer({ cors: false });
     const peers = new PeersPage(page);
     await peers.goto();
 
     await peers.submit(peer.dbUrl('notes'), MEMBER);
+    // The same message as for a router's page (#15): the browser cannot tell them apart.
     await peers.expectProblem(
-      'The peer answered, but the browser blocked it (CORS is not enabled for this app).',
+      'Something answers at that address, but the browser could not read its answer.',
       `[chttpd] enable_cors = true and in [cors] origins = ${baseURL}, credentials = true`,
     );
     await expect(peers.problem).toContainText('Fauxton');

@@ -53,8 +53,21 @@ export function addPeerNotice(problem: AddProblem): Notice {
         title: 'Nothing answers at that address.',
         help: 'Check that the peer is switched on, that CouchDB is running and listening on the network (bind_address = 0.0.0.0), and the host and port.',
       };
+    case 'unreadable':
+      // The browser sees the same opaque answer from a router's page and from
+      // CouchDB without CORS, so the message gives both causes and claims neither.
+      return {
+        title: 'Something answers at that address, but the browser could not read its answer.',
+        help:
+          'It may not be CouchDB (a router’s page, another app on that port): check the address and port; CouchDB usually listens on 5984. ' +
+          `Or it is CouchDB without CORS for this app. ${CORS_HELP}`,
+      };
     case 'cors':
-      return { title: 'The peer answered, but the browser blocked it (CORS is not enabled for this app).', help: CORS_HELP };
+      // Only reached when CouchDB's own welcome was readable: CORS is on, but not for credentials.
+      return {
+        title: 'CouchDB answered, but the browser blocked the signed-in request (CORS for this app does not allow credentials).',
+        help: CORS_HELP,
+      };
     case 'not-couchdb':
       return {
         title: `Something answers there, but it is not CouchDB${problem.status ? ` (HTTP ${problem.status})` : ''}.`,
