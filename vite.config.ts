@@ -1,10 +1,33 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { policyOf, withPolicyMeta } from './scripts/lib/contentSecurityPolicy.mjs';
+
+/**
+ * Ships the app's Content-Security-Policy inside the built index.html
+ * (scripts/lib/contentSecurityPolicy.mjs says what it allows and why), with
+ * the hash of the first-paint script as it was finally written. Build only:
+ * the dev server injects inline scripts of its own.
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'p2pcloud-csp',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(html) {
+        const out = withPolicyMeta(html);
+        if (!policyOf(out)) throw new Error('index.html has no <meta charset> to put the Content-Security-Policy after');
+        return out;
+      },
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [
     react(),
+    contentSecurityPolicy(),
     VitePWA({
       // The app shows its own "update available" prompt (src/pwa/registerSW.ts)
       // and never reloads on its own: a reload under someone's typing loses words.

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createServices } from './app/createServices';
 import { ServicesContext } from './app/ServicesContext';
+import { watchPageFaults } from './app/pageFaults';
 import { TopErrorBoundary } from './app/TopErrorBoundary';
 import { registerServiceWorker } from './pwa/registerSW';
 import { AppShell } from './ui/AppShell';
@@ -9,13 +10,9 @@ import './ui/styles.css';
 
 const services = createServices();
 
-// PouchDB's replicator can leak a rejection when a peer dies mid-batch (see
-// sync/hardenRemote.ts for the one we patch). Anything else that slips
-// through is logged, redacted, instead of surfacing as an uncaught error.
-window.addEventListener('unhandledrejection', (event) => {
-  event.preventDefault();
-  services.logger.warn('unhandled rejection caught', String((event.reason as Error)?.message ?? event.reason));
-});
+// Rejections nobody handled, and what the Content-Security-Policy blocked:
+// logged (redacted) and counted, never an error page (see app/pageFaults.ts).
+watchPageFaults(services.logger.child('page'));
 
 window.addEventListener('online', () => services.sync.retryNow());
 // Ask at start-up, not when Settings opens: without it the browser may evict

@@ -2,18 +2,23 @@
 // the real parts: the built app on a loopback port, and CouchDB-protocol peers
 // with authentication on. Each test gets a fresh browser context (a fresh
 // device: its own IndexedDB and service worker).
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect } from '@playwright/test';
 import { resolve } from 'node:path';
 import { startStaticServer, type StaticServer } from '../../scripts/lib/staticServer.mjs';
 import { startTestPeer, type PeerServer } from '../support/peers';
 import { Device } from './page-models/Device';
+import { watchContext } from './pageFaults';
 
 export { MEMBER, ADMIN } from '../support/peers';
 
 interface Fixtures {
   /** Starts a peer; stopped after the test. */
   startPeer: (options?: Parameters<typeof startTestPeer>[0]) => Promise<PeerServer>;
-  /** Errors the page did not handle; asserted empty after every test. */
+  /**
+   * Faults of the test's own context: uncaught errors, rejections nobody
+   * handled, Content-Security-Policy violations (see ./pageFaults.ts).
+   * Asserted empty after every test.
+   */
   pageErrors: string[];
   /**
    * Opens another device (its own browser context: own IndexedDB, own
@@ -58,9 +63,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   pageErrors: [
     async ({ context }, use) => {
       const errors: string[] = [];
-      const watch = (page: Page) => page.on('pageerror', (err) => errors.push(err.message));
-      context.pages().forEach(watch);
-      context.on('page', watch);
+      watchContext(context, errors);
       await use(errors);
       // No error, and no unhandled promise rejection, may escape the app.
       expect(errors).toEqual([]);

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { startStaticServer } from '../../scripts/lib/staticServer.mjs';
 import { MEMBER, test } from './fixtures';
 import { PeersPage } from './page-models/PeersPage';
+import { watchContext } from './pageFaults';
 
 /** A throwaway self-signed certificate for 127.0.0.1 (the test browser is told to accept it). */
 function selfSigned(): { key: string; cert: string } {
@@ -16,9 +17,10 @@ function selfSigned(): { key: string; cert: string } {
   return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
 }
 
-test('an https-served app explains that it cannot reach a plain-http peer (mixed content)', async ({ browser }) => {
+test('an https-served app explains that it cannot reach a plain-http peer (mixed content)', async ({ browser, pageErrors }) => {
   const app = await startStaticServer({ root: resolve('dist'), tls: selfSigned() });
   const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: app.origin });
+  watchContext(context, pageErrors);
   try {
     const page = await context.newPage();
     const peers = new PeersPage(page);

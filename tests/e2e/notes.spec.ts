@@ -2,6 +2,7 @@ import { openRemote } from '../support/nodePouch';
 import { expect, MEMBER, test } from './fixtures';
 import { NotesPage } from './page-models/NotesPage';
 import { PeersPage } from './page-models/PeersPage';
+import { takeBlockedInlineScript } from './pageFaults';
 
 test.describe('notes on this device', () => {
   test('create, edit, list newest first, search, delete; survives a reload', async ({ page }) => {
@@ -38,7 +39,7 @@ test.describe('notes on this device', () => {
     await expect(notes.items.first()).toContainText('Raspberry Pi setup');
   });
 
-  test('markdown that tries to run script renders inert', async ({ page }) => {
+  test('markdown that tries to run script renders inert', async ({ page, pageErrors }) => {
     const notes = new NotesPage(page);
     await notes.goto();
     await page.evaluate(() => {
@@ -54,6 +55,51 @@ test.describe('notes on this device', () => {
     await expect(notes.preview.locator('a[href^="javascript"]')).toHaveCount(0);
     await expect(notes.preview.locator('[onerror], [onclick], [onload]')).toHaveCount(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned: number }).__pwned)).toBe(0);
+    takeBlockedInlineScript(pageErrors);
+  });
+
+  test('links to blob:, data: and javascript: addresses in a note are not clickable; web links open with no opener', async ({ page }) => {
+    const notes = new NotesPage(page);
+    await notes.goto();
+    await notes.create(
+      'Links',
+      '[web](https://example.test/a) [blob](blob:http://127.0.0.1/x) [data](data:text/html,<script>1</script>) ' +
+        '<a href="javascript:alert(1)">js</a> <a href="  JaVaScRiPt:alert(1)">js2</a> [local](/local-peer.json)',
+    );
+    await expect(notes.preview.getByRole('link')).toHaveCount(1);
+    const web = notes.preview.getByRole('link', { name: 'web' });
+    await expect(web).toHaveAttribute('href', 'https://example.test/a');
+    await expect(web).toHaveAttribute('rel', 'noopener noreferrer');
+    for (const text of ['blob', 'data', 'js', 'js2', 'local']) {
+      const inert = notes.preview.getByText(text, { exact: true });
+      await expect(inert).toHaveClass('inert-link');
+      await expect(inert).not.toHaveAttribute('href');
+    }
+  });
+
+  test('the Content-Security-Policy blocks a script that gets past the sanitiser into a note, and the app reports it', async ({
+    page,
+    pageErrors,
+  }) => {
+    const notes = new NotesPage(page);
+    await notes.goto();
+    await notes.create('Plain', 'nothing to see');
+    await expect(notes.preview).toContainText('nothing to see');
+    // As if the sanitiser had a hole: markup put into the rendered preview directly.
+    await notes.preview.evaluate((preview) => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__pwned = 1';
+      preview.append(script);
+      preview.insertAdjacentHTML('beforeend', '<img src="data:," onerror="window.__pwned = 2">');
+    });
+    // Both the page's <meta> policy and the header enforce it: each block is counted once per policy.
+    await expect.poll(() => page.evaluate(() => (window as { p2pcloudFaults?: { cspViolations: number } }).p2pcloudFaults?.cspViolations)).toBe(4);
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+    const reported = pageErrors.filter((line) => line.includes('Content-Security-Policy blocked'));
+    expect(reported).toContainEqual(expect.stringContaining('script-src-elem refused inline code'));
+    expect(reported).toContainEqual(expect.stringContaining('script-src-attr refused inline code'));
+    // Expected here: every other test fails on any violation.
+    expect(takeBlockedInlineScript(pageErrors)).toBe(8);
   });
 });
 

@@ -3,14 +3,16 @@
 import { openRemote } from '../support/nodePouch';
 import { ADMIN, expect, MEMBER, test } from './fixtures';
 import { PeersPage } from './page-models/PeersPage';
+import { watchContext } from './pageFaults';
 
 const member = { username: MEMBER.username, password: MEMBER.password };
 
-test('two servers linked from the app keep syncing with the browser closed', async ({ browser, app, startPeer }) => {
+test('two servers linked from the app keep syncing with the browser closed', async ({ browser, app, startPeer, pageErrors }) => {
   const piA = await startPeer();
   const piB = await startPeer();
   const [a, b] = [piA.dbUrl('notes'), piB.dbUrl('notes')];
   const context = await browser.newContext({ baseURL: app.origin });
+  watchContext(context, pageErrors);
   const page = await context.newPage();
   const peers = new PeersPage(page);
   await peers.goto();

@@ -1,6 +1,7 @@
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { NotesPage } from './NotesPage';
 import { PeersPage } from './PeersPage';
+import { watchContext } from '../pageFaults';
 
 /** One device of the mesh: its own browser context (own IndexedDB), named in Settings. */
 export class Device {
@@ -17,8 +18,8 @@ export class Device {
 
   static async open(browser: Browser, baseURL: string, name: string, errors: string[]): Promise<Device> {
     const context = await browser.newContext({ baseURL });
+    watchContext(context, errors, name);
     const page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(`${name}: ${err.message}`));
     const device = new Device(context, page);
     await page.goto('/#/settings');
     await page.getByRole('textbox', { name: 'Device name' }).fill(name);

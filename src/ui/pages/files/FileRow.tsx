@@ -1,18 +1,20 @@
 import { useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
-import { formatSize, isImageType, isPdfType, type FileEntry } from '../../../domain/file';
+import { formatSize, type FileEntry } from '../../../domain/file';
 import { FileConflictPanel } from './FileConflictPanel';
 import { FileThumbnail } from './FileThumbnail';
 import { FileTransfer } from './FileTransfer';
 import { InlineEdit } from './InlineEdit';
+import { saveFile } from './saveFile';
 
 type Mode = 'view' | 'rename' | 'move' | 'confirm-delete' | 'resolve';
 
-/** Keeps an object URL alive long enough for the browser to fetch it, then frees the memory. */
-const revokeLater = (url: string) => setTimeout(() => URL.revokeObjectURL(url), 60_000);
-
-/** One file in the list: what it is, whether all of it is here, and what can be done with it. */
-export function FileRow({ file, onPreview }: { file: FileEntry; onPreview: (file: FileEntry) => void }) {
+/**
+ * One file in the list: what it is, whether all of it is here, and what can be done with it.
+ * @remarks Open shows the file inside the app (FileViewer.tsx), never as a
+ * page of the app's origin: a file from a peer could be an HTML page.
+ */
+export function FileRow({ file, onOpen }: { file: FileEntry; onOpen: (file: FileEntry) => void }) {
   const { files, logger } = useServices();
   const [mode, setMode] = useState<Mode>('view');
   const [busy, setBusy] = useState<string | undefined>();
@@ -29,34 +31,8 @@ export function FileRow({ file, onPreview }: { file: FileEntry; onPreview: (file
       .finally(() => setBusy(undefined));
   };
 
-  const open = () => {
-    // Opened now, inside the click, or the browser blocks it as a pop-up; filled once the content is checked.
-    const tab = window.open('', '_blank');
-    act('Opening', async () => {
-      try {
-        const blob = await files.read(file.id);
-        if (!tab) throw new Error('The browser blocked the new tab; use Download or Preview instead.');
-        const url = URL.createObjectURL(blob);
-        tab.location.href = url;
-        revokeLater(url);
-      } catch (err) {
-        tab?.close();
-        throw err;
-      }
-    });
-  };
+  const download = () => act('Preparing download', async () => saveFile(await files.read(file.id), file.name));
 
-  const download = () =>
-    act('Preparing download', async () => {
-      const url = URL.createObjectURL(await files.read(file.id));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = file.name;
-      link.click();
-      revokeLater(url);
-    });
-
-  const canPreview = isImageType(file.mimeType) || isPdfType(file.mimeType);
   return (
     <li className="file-row" data-testid="file-row" aria-label={file.name}>
       <FileThumbnail file={file} />
@@ -101,11 +77,8 @@ export function FileRow({ file, onPreview }: { file: FileEntry; onPreview: (file
         )}
         {mode === 'view' && (
           <div className="file-actions">
-            <button type="button" disabled={!file.isComplete || !!busy} onClick={open}>Open</button>
+            <button type="button" disabled={!file.isComplete || !!busy} onClick={() => onOpen(file)}>Open</button>
             <button type="button" disabled={!file.isComplete || !!busy} onClick={download}>Download</button>
-            {canPreview && (
-              <button type="button" disabled={!file.isComplete} onClick={() => onPreview(file)}>Preview</button>
-            )}
             <button type="button" onClick={() => setMode('rename')}>Rename</button>
             <button type="button" onClick={() => setMode('move')}>Move</button>
             <button type="button" className="danger" onClick={() => setMode('confirm-delete')}>Delete</button>

@@ -2,12 +2,12 @@ import { useMemo, useState } from 'react';
 import { foldersOf, isInFolder, normaliseFolder, type FileEntry } from '../../../domain/file';
 import { useFileUploads, useFiles } from '../../hooks/useFiles';
 import { AddFiles } from './AddFiles';
-import { FilePreview } from './FilePreview';
+import { FileViewer } from './FileViewer';
 import { FileRow } from './FileRow';
 import { ShareIntake } from './ShareIntake';
 import { makeThumbnail } from './thumbnail';
 
-/** Files: add any file, see every device's files, open, download, preview, rename, move, delete. */
+/** Files: add any file, see every device's files, open (inside the app), download, rename, move, delete. */
 export function FilesPage() {
   const { files, isLoading, error } = useFiles();
   const { uploads, add, clear } = useFileUploads(makeThumbnail);
@@ -45,7 +45,7 @@ export function FilesPage() {
         ) : (
           <ul className="file-list" aria-label="Files">
             {visible.map((file) => (
-              <FileRow key={file.id} file={file} onPreview={(f) => setPreviewId(f.id)} />
+              <FileRow key={file.id} file={file} onOpen={(f) => setPreviewId(f.id)} />
             ))}
           </ul>
         )}
@@ -53,7 +53,7 @@ export function FilesPage() {
           {folder ? `${visible.length} of ${files.length} files` : `${files.length} files`}
         </p>
       </div>
-      {preview && <FilePreview key={preview.id} file={preview} onClose={() => setPreviewId(undefined)} />}
+      {preview && <FileViewer key={preview.id} file={preview} onClose={() => setPreviewId(undefined)} />}
     </div>
   );
 }
