@@ -37,6 +37,10 @@ const require = createRequire(import.meta.url);
  * @property {number} [maxDocumentBytes] refuse larger documents in _bulk_docs
  *   with a per-document `too_large` error, as CouchDB's max_document_size does
  *   (it is couchdb/max_document_size in the config).
+ * @property {boolean} [validateDocUpdate] run design documents'
+ *   validate_doc_update functions on every write, as CouchDB always does
+ *   (express-pouchdb's `validation` part). Off by default: it reads the
+ *   design documents before each write, which the benchmarks need not pay for.
  */
 
 /**
@@ -185,6 +189,7 @@ export async function startPeerServer(options = {}) {
   app.use(
     expressPouchdb(PouchDB, {
       mode: 'minimumForPouchDB',
+      ...(options.validateDocUpdate ? { overrideMode: { include: ['validation'] } } : {}),
       inMemoryConfig: true,
       logPath: options.dataDir ? `${options.dataDir}/log.txt` : undefined,
     }),

@@ -3,7 +3,8 @@
 //   peer added on one device appears on every device. No secrets in it.
 // - This device only, in IndexedDB through idb-keyval (store "p2pcloud-peers"):
 //   credentials (`credentials:<id>`), pause and user name (`local:<id>`),
-//   push progress (`pushed:<id>`) and server admin logins (`admin:<server>`). Credentials live under their own keys so
+//   push progress (`pushed:<id>`), the documents the peer refused (`refused:<id>`)
+//   and server admin logins (`admin:<server>`). Credentials live under their own keys so
 //   listing peers never reads them.
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { PEER_ID_PREFIX, type PeerId } from '../domain/ids';
@@ -126,6 +127,7 @@ export function createPeerStore(db: PouchDB.Database): PeerStore & {
       await del(`local:${id}`, store);
       await del(`credentials:${id}`, store);
       await del(`pushed:${id}`, store);
+      await del(`refused:${id}`, store);
     },
     getCredentials: (id) => get<PeerCredentials>(`credentials:${id}`, store),
     async setCredentials(id, credentials) {
@@ -140,6 +142,8 @@ export function createPeerStore(db: PouchDB.Database): PeerStore & {
     progress: {
       get: (id) => get<string | number>(`pushed:${id}`, store),
       set: (id, seq) => set(`pushed:${id}`, seq, store),
+      getRefused: (id) => get<Record<string, string>>(`refused:${id}`, store),
+      setRefused: (id, refused) => set(`refused:${id}`, refused, store),
     },
   };
 }

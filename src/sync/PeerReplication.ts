@@ -3,6 +3,7 @@ import { classifyError, describeError, isTerminal, type SyncErrorReason } from '
 import { fastReplicate, type FastReplicateOptions, type FastResult } from './fastReplicate';
 import type { Logger } from './logger';
 import { PeerState, combineStates, type PeerStatus } from './peerStatus';
+import { RefusedDocs } from './refusedDocs';
 
 /** The one place PouchDB's replication events become a {@link PeerStatus}. */
 
@@ -45,6 +46,11 @@ export interface PeerReplicationDeps {
    * is always running from its start to its end.
    */
   onCatchUp?: (dir: Direction, isRunning: boolean) => void;
+  /**
+   * Documents this peer refused with 401/403; the engine keeps one list per
+   * peer across restarts of its replication. A fresh list when absent.
+   */
+  refused?: RefusedDocs;
 }
 
 /** A document as PouchDB's replicator writes it: with its revision history. */
@@ -91,8 +97,13 @@ export class PeerReplication {
   private retryDelayMs = 0;
   /** True while a {@link forward} is on its way: one at a time, the live push covers the rest. */
   private isForwarding = false;
+  private readonly refused: RefusedDocs;
+  /** Set when the live push sent a refused document again (edited): retry the list when it settles. */
+  private isRefusalTouched = false;
 
-  constructor(private readonly deps: PeerReplicationDeps) {}
+  constructor(private readonly deps: PeerReplicationDeps) {
+    this.refused = deps.refused ?? new RefusedDocs();
+  }
 
   /**
    * Starts syncing; safe to call once. First catches up in large batches
@@ -121,6 +132,8 @@ export class PeerReplication {
       if (this.isCancelled) return;
       if (outcome === 'away') return this.retryLater();
       this.goLive();
+      // The checkpoints are past what the peer refused: only this sends it again.
+      this.retryRefused();
     });
   }
 
@@ -138,11 +151,14 @@ export class PeerReplication {
   /** The peer's status, without `pending` (the engine computes that). */
   status(): PeerStatus {
     const state = combineStates(this.dirs.push.state, this.dirs.pull.state);
-    const error = this.dirs.push.error ?? this.dirs.pull.error;
+    const failure = this.dirs.push.error ?? this.dirs.pull.error;
+    const shown = failure && state !== PeerState.upToDate && state !== PeerState.active ? failure : undefined;
+    // Syncing goes on around a refused document, so it is named in any state.
+    const error = shown ?? (this.refused.size ? { reason: 'refused' as const, detail: this.refused.detail(), docIds: this.refused.ids() } : undefined);
     return {
       state,
       ...(this.lastSyncedAt ? { lastSyncedAt: this.lastSyncedAt } : {}),
-      ...(error && state !== PeerState.upToDate && state !== PeerState.active ? { error } : {}),
+      ...(error ? { error } : {}),
     };
   }
 
@@ -214,7 +230,7 @@ export class PeerReplication {
       source: dir === 'pull' ? remoteDb : localDb,
       target: dir === 'pull' ? localDb : remoteDb,
       isCancelled: () => this.isCancelled,
-      onDenied: (err) => logger.warn(`${dir} catch-up: a document was refused`, describeError(err)),
+      onDenied: (err) => this.onDenied(dir, err),
       onReaderFallback: (err) => logger.info('push catch-up reads through PouchDB from here on', describeError(err)),
       onBatch: (progress) => {
         this.set(dir, PeerState.active);
@@ -255,8 +271,9 @@ export class PeerReplication {
       .on('change', (info) => {
         this.deps.onUpdate();
         if (dir === 'pull' && isCurrent() && info.docs.length) this.deps.onPulled?.(info.docs as unknown as PulledDoc[]);
+        if (dir === 'push' && info.docs.some((doc) => this.refused.has(doc._id))) this.isRefusalTouched = true;
       })
-      .on('denied', (err) => this.deps.logger.warn(`${dir}: peer refused a document`, describeError(err)))
+      .on('denied', (err) => this.onDenied(dir, err))
       .on('error', (err) => {
         if (isCurrent()) this.onFatal(dir, err);
       });
@@ -315,6 +332,25 @@ export class PeerReplication {
     d.replication = undefined;
   }
 
+  /**
+   * A document the peer refused with 401/403: PouchDB's replicator steps over
+   * it and moves its checkpoint past it, so it is remembered here and named.
+   */
+  private onDenied(dir: Direction, err: unknown): void {
+    this.deps.logger.warn(`${dir}: peer refused a document`, describeError(err));
+    this.refused.add(err);
+    this.deps.onUpdate();
+  }
+
+  /** Sends what the peer refused again; those it now holds are no longer named. */
+  private retryRefused(): void {
+    this.isRefusalTouched = false;
+    this.refused
+      .retry(this.deps.localDb, this.deps.remoteDb)
+      .then(() => this.deps.onUpdate())
+      .catch((err: unknown) => this.deps.logger.debug('refused documents not retried', describeError(err)));
+  }
+
   private set(dir: Direction, state: PeerState, error?: PeerStatus['error']): void {
     const d = this.dirs[dir];
     d.state = state;
@@ -323,6 +359,7 @@ export class PeerReplication {
     if (state === PeerState.upToDate) {
       d.sameBatchFailures = 0;
       this.retryDelayMs = 0;
+      if (dir === 'push' && this.isRefusalTouched) this.retryRefused();
     }
     if (this.dirs.push.state === PeerState.upToDate && this.dirs.pull.state === PeerState.upToDate) {
       this.lastSyncedAt = new Date().toISOString();

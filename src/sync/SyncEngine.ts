@@ -7,6 +7,7 @@ import type { Logger } from './logger';
 import { PendingChanges } from './pendingChanges';
 import { PeerReplication, type PulledDoc } from './PeerReplication';
 import { PeerState, type PeerStatus } from './peerStatus';
+import { RefusedDocs } from './refusedDocs';
 import { sameIds } from './sameIds';
 
 /** A peer as the engine runs it: its settings plus the credentials kept on this device. */
@@ -26,6 +27,9 @@ export interface SyncSnapshot {
 export interface PushProgressStore {
   get(peerId: PeerId): Promise<string | number | undefined>;
   set(peerId: PeerId, seq: string | number): Promise<void>;
+  /** The documents the peer refused (id to the peer's words), as last saved; see {@link RefusedDocs}. */
+  getRefused?(peerId: PeerId): Promise<Record<string, string> | undefined>;
+  setRefused?(peerId: PeerId, refused: Record<string, string>): Promise<void>;
 }
 
 /** Collaborators of the {@link SyncEngine}, injected so it runs in Node and the browser. */
@@ -57,6 +61,8 @@ interface RunningPeer {
   replication?: PeerReplication;
   remote?: PouchDB.Database;
   pushedSeq?: string | number;
+  /** Refused by the peer, so not on it whatever the push checkpoint says; kept across restarts. */
+  refused: RefusedDocs;
   pending?: number;
   unsentChunks?: string[];
 }
@@ -113,7 +119,12 @@ export class SyncEngine {
       const current = this.running.get(peer.config.id);
       if (current && current.fingerprint === fingerprint) continue;
       if (current) this.stopPeer(peer.config.id, current, false);
-      const run: RunningPeer = { peer, fingerprint, pushedSeq: await this.deps.progress.get(peer.config.id) };
+      const run: RunningPeer = {
+        peer,
+        fingerprint,
+        pushedSeq: await this.deps.progress.get(peer.config.id),
+        refused: current?.peer.config.url === peer.config.url ? current.refused : await this.refusedFor(peer.config.id),
+      };
       this.running.set(peer.config.id, run);
       if (runnable(peer)) this.startPeer(run);
     }
@@ -143,6 +154,16 @@ export class SyncEngine {
     for (const [id, run] of this.running) this.stopPeer(id, run, true);
   }
 
+  /** The peer's refused documents as last saved; saved again, and recounted, whenever they change. */
+  private async refusedFor(id: PeerId): Promise<RefusedDocs> {
+    const { progress, logger } = this.deps;
+    const saved = (await progress.getRefused?.(id)) ?? {};
+    return new RefusedDocs((refused) => {
+      progress.setRefused?.(id, refused).catch((err: unknown) => logger.warn('could not save refused documents', String(err)));
+      this.refreshPending();
+    }, saved);
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -159,6 +180,7 @@ export class SyncEngine {
       remoteDb: run.remote,
       backOff: this.deps.backOff ?? createBackoff(),
       batchSize: this.deps.batchSize,
+      refused: run.refused,
       logger: this.deps.logger.child(config.id),
       onUpdate: () => this.publish(),
       onPulled: (docs) => this.relay(config.id, docs),
@@ -228,6 +250,20 @@ export class SyncEngine {
     else this.changed.untrack();
   }
 
+  /**
+   * Documents some peer refused that no peer holds (each refused or not sent
+   * them), other than those changed after `furthest` (listed already).
+   */
+  private refusedByAll(furthest: number): string[] {
+    const runs = [...this.running.values()];
+    const candidates = new Set(runs.flatMap((run) => run.refused.ids()));
+    return [...candidates].filter(
+      (id) =>
+        !this.changed.isAfter(id, furthest) &&
+        runs.every((run) => run.refused.has(id) || this.changed.isAfter(id, seqNumber(run.pushedSeq))),
+    );
+  }
+
   private oldestPushed(): number {
     let oldest: number | undefined;
     for (const run of this.running.values()) {
@@ -268,12 +304,13 @@ export class SyncEngine {
     for (const run of this.running.values()) {
       const seq = seqNumber(run.pushedSeq);
       const unsent = this.changed.after(seq);
-      run.pending = unsent.length;
+      // A refused document is behind the checkpoint yet not on the peer.
+      run.pending = unsent.length + run.refused.ids().filter((id) => !this.changed.isAfter(id, seq)).length;
       const chunks = unsent.filter((id) => id.startsWith(CHUNK_ID_PREFIX)).map((id) => id.slice(CHUNK_ID_PREFIX.length));
       run.unsentChunks = sameIds(run.unsentChunks, chunks) ? run.unsentChunks : chunks;
       furthest = furthest === undefined ? seq : Math.max(furthest, seq);
     }
-    const onlyHere = this.changed.after(furthest ?? 0);
+    const onlyHere = [...this.changed.after(furthest ?? 0), ...this.refusedByAll(furthest ?? 0)];
     // The same array when nothing changed, so that the notes list and the
     // other tabs are not handed a new list of thousands of ids for nothing.
     if (!sameIds(this.snapshot.onlyHere, onlyHere)) this.snapshot = { ...this.snapshot, onlyHere };

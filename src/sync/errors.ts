@@ -17,6 +17,11 @@ export type SyncErrorReason =
   | 'quota'
   /** The same batch failed again and again on one or more documents. */
   | 'stuck'
+  /**
+   * The peer refused some documents with 401/403 (its validate_doc_update, or
+   * a member who may read but not write); the others keep syncing.
+   */
+  | 'refused'
   | 'unknown';
 
 /** A classified replication failure. */

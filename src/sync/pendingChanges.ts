@@ -100,6 +100,11 @@ export class PendingChanges {
     return ids;
   }
 
+  /** True when the document's latest change is after `seq` (so it is among {@link after}'s). */
+  isAfter(id: string, seq: number): boolean {
+    return (this.latest.get(id) ?? Number.NEGATIVE_INFINITY) > seq;
+  }
+
   stop(): void {
     this.isStopped = true;
     this.stopFeed();

@@ -16,7 +16,8 @@ export function summarizeSync(snapshot: HostSnapshot): SyncSummary {
     return { tone: 'alone', text: snapshot.peers.length ? 'Sync paused' : 'No peers yet' };
   }
   const statuses = active.map((p) => snapshot.statuses[p.id]);
-  const errors = statuses.filter((s) => s?.state === 'failed' || s?.state === 'unauthorized').length;
+  // A peer that refused a document syncs on, yet lacks it: never "up to date".
+  const errors = statuses.filter((s) => s?.state === 'failed' || s?.state === 'unauthorized' || s?.error?.reason === 'refused').length;
   if (errors) return { tone: 'error', text: `${plural(errors, 'peer')} with an error` };
   const signIn = statuses.filter((s) => s?.state === 'signInNeeded').length;
   if (signIn === statuses.length) return { tone: 'error', text: `Sign in to use ${plural(signIn, 'peer')}` };

@@ -23,13 +23,19 @@ export function openRemote(url: string, credentials?: PeerCredentials): PouchDB.
   });
 }
 
-/** Push progress kept in memory. */
+/** Push progress (and refused documents) kept in memory. */
 export function memoryProgress(): PushProgressStore {
   const map = new Map<PeerId, string | number>();
+  const refused = new Map<PeerId, Record<string, string>>();
   return {
     get: (id) => Promise.resolve(map.get(id)),
     set: (id, seq) => {
       map.set(id, seq);
+      return Promise.resolve();
+    },
+    getRefused: (id) => Promise.resolve(refused.get(id)),
+    setRefused: (id, docs) => {
+      refused.set(id, docs);
       return Promise.resolve();
     },
   };

@@ -127,6 +127,11 @@ export function syncErrorNotice(reason: SyncErrorReason, docIds?: readonly strin
         title: `Syncing is stuck on ${docIds && docIds.length === 1 ? 'one document' : 'a batch of documents'}: ${(docIds ?? []).join(', ')}.`,
         help: 'The peer keeps refusing it. Edit or delete that note, then resume the peer.',
       };
+    case 'refused':
+      return {
+        title: `The peer refused ${docIds && docIds.length === 1 ? 'one document' : `${docIds?.length ?? 'some'} documents`}: ${(docIds ?? []).join(', ')}. It does not have ${docIds && docIds.length === 1 ? 'it' : 'them'}.`,
+        help: 'Everything else keeps syncing. The peer’s rules or this user’s rights forbid it: edit the note, ask the peer’s owner, or sign in as a user who may write; it is sent again whenever syncing with this peer restarts.',
+      };
     case 'unknown':
       return { title: 'Syncing with this peer failed.', help: 'Pause and resume the peer to retry.' };
   }
