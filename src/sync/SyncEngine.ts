@@ -2,6 +2,8 @@ import { CHUNK_ID_PREFIX } from '../domain/file';
 import type { PeerId } from '../domain/ids';
 import type { PeerConfig, PeerCredentials } from '../domain/peer';
 import { createBackoff } from './backoff';
+import { isTerminal } from './errors';
+import { ignoreDesignDocs, listDesignDocs } from './designDocs';
 import { hardenRemote } from './hardenRemote';
 import type { Logger } from './logger';
 import { PendingChanges } from './pendingChanges';
@@ -65,6 +67,8 @@ interface RunningPeer {
   refused: RefusedDocs;
   pending?: number;
   unsentChunks?: string[];
+  /** The peer's design documents, left alone (designDocs.ts), to name on its row. */
+  designDocs?: string[];
 }
 
 /**
@@ -146,6 +150,25 @@ export class SyncEngine {
     this.publish();
   }
 
+  /**
+   * The device woke up (page shown again, resumed, back online): every peer
+   * that is not up to date is started over now, its backoff with it.
+   * @remarks After a sleep a push or long-poll can hang on a connection that
+   * died without a word, and a retry timer can be up to 30 s away. Peers up
+   * to date, and those stopped for a reason retrying cannot fix
+   * ({@link isTerminal}, a refused sign-in), are left alone.
+   */
+  wakeUp(): void {
+    for (const [id, run] of this.running) {
+      const status = run.replication?.status();
+      if (!status || !runnable(run.peer) || !needsWaking(status)) continue;
+      this.deps.logger.debug(`woke up: ${id} starts over`, status.state);
+      this.stopPeer(id, run, false);
+      this.startPeer(run);
+    }
+    this.publish();
+  }
+
   /** Stops everything. Best-effort: each peer is cancelled on its own. */
   stop(): void {
     this.isStopped = true;
@@ -173,7 +196,14 @@ export class SyncEngine {
 
   private startPeer(run: RunningPeer): void {
     const { config, credentials } = run.peer;
-    run.remote = hardenRemote(this.deps.openRemote(config.url, credentials));
+    const remote = ignoreDesignDocs(hardenRemote(this.deps.openRemote(config.url, credentials)), (id, isDeleted) =>
+      this.noteDesignDocs(run, isDeleted ? (run.designDocs ?? []).filter((d) => d !== id) : [...(run.designDocs ?? []), id]),
+    );
+    run.remote = remote;
+    // Best effort: the live pull only sees design documents changed from its checkpoint on.
+    listDesignDocs(remote)
+      .then((ids) => run.remote === remote && this.noteDesignDocs(run, ids))
+      .catch(() => undefined);
     const token = {};
     run.replication = new PeerReplication({
       localDb: this.deps.localDb,
@@ -204,6 +234,13 @@ export class SyncEngine {
     run.replication.start();
   }
 
+  private noteDesignDocs(run: RunningPeer, ids: readonly string[]): void {
+    const sorted = [...new Set(ids)].sort();
+    if (sameIds(run.designDocs, sorted)) return;
+    run.designDocs = sorted;
+    this.publish();
+  }
+
   /** Hands what the live pull from one peer brought straight to every other peer (PeerReplication.forward). */
   private relay(from: PeerId, docs: readonly PulledDoc[]): void {
     for (const [id, run] of this.running) if (id !== from) run.replication?.forward(docs);
@@ -232,6 +269,7 @@ export class SyncEngine {
         ...base,
         ...(run.pending !== undefined ? { pending: run.pending } : {}),
         ...(run.unsentChunks?.length ? { unsentChunks: run.unsentChunks } : {}),
+        ...(run.designDocs?.length ? { designDocs: run.designDocs } : {}),
       };
     }
     this.snapshot = { ...this.snapshot, peers };
@@ -316,6 +354,12 @@ export class SyncEngine {
     if (!sameIds(this.snapshot.onlyHere, onlyHere)) this.snapshot = { ...this.snapshot, onlyHere };
     this.publish();
   }
+}
+
+/** Whether a peer's replication may be stuck or waiting for nothing after a sleep (see {@link SyncEngine.wakeUp}). */
+function needsWaking(status: PeerStatus): boolean {
+  if (status.state === PeerState.upToDate || status.state === PeerState.unauthorized) return false;
+  return !(status.state === PeerState.failed && status.error && isTerminal(status.error.reason));
 }
 
 /** A local seq as a number (local databases number their changes; anything else counts from 0). */

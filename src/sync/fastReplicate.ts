@@ -1,6 +1,7 @@
 import { PUSH_ATTACHMENT_BUDGET, attachmentBytes, fillAttachments, withinBudget } from './fastAttachments';
 import { writeWhileFetching } from './fastPipeline';
 import { newSessionId, readCheckpoint, replicationId, writeCheckpoint, type Seq } from './fastCheckpoint';
+import { isDesignDoc } from './designDocs';
 import { openIdbChanges, type IdbChanges } from './idbChangesPage';
 import { readRevisions, type ReadResult } from './localRevisions';
 
@@ -136,6 +137,8 @@ async function missingRevs(run: Run, results: Change[]): Promise<Wanted> {
   const isKnown = (key: string) => run.written.has(key) || !!known?.has(key);
   const asked: Record<string, string[]> = {};
   for (const change of results) {
+    // A server's own business, never carried from one node to another (designDocs.ts).
+    if (isDesignDoc(change.id)) continue;
     const revs = change.changes.map((c) => c.rev).filter((rev) => !isKnown(revKey(change.id, rev)));
     if (revs.length) asked[change.id] = revs;
   }

@@ -34,6 +34,8 @@ export interface PeerStatus {
    */
   unsentChunks?: readonly string[];
   error?: { reason: SyncErrorReason; detail: string; docIds?: string[] };
+  /** Design documents the peer holds, which this app neither pulls nor relays (designDocs.ts). */
+  designDocs?: readonly string[];
 }
 
 /** Combines the push and pull states into the peer's one state. */

@@ -107,6 +107,12 @@ export const PEER_STATE_LABEL: Record<PeerState, string> = {
   signInNeeded: 'Sign in to use',
 };
 
+/** What the peer row says about the peer's design documents, which the app leaves alone (sync/designDocs.ts). */
+export function designDocsNote(ids: readonly string[]): string {
+  const which = ids.length === 1 ? 'a design document' : `${ids.length} design documents`;
+  return `This peer has ${which} (${ids.join(', ')}) that this app ignores: they stay on that server and are not copied to this device or to other peers. A server link copies them, if you want that.`;
+}
+
 /** Why a peer stopped, in words. Nothing for `network`: being away is normal and shown by the badge. */
 export function syncErrorNotice(reason: SyncErrorReason, docIds?: readonly string[]): Notice | undefined {
   switch (reason) {

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import type { PeerConfig } from '../../../domain/peer';
 import type { PeerStatus } from '../../../sync/peerStatus';
-import { PEER_STATE_LABEL, syncErrorNotice } from '../../notifications/syncEventToNotice';
+import { PEER_STATE_LABEL, designDocsNote, syncErrorNotice } from '../../notifications/syncEventToNotice';
 import { plural } from '../../syncSummary';
 
 /** One peer: where syncing with it stands, and what can be done about it. */
@@ -43,6 +43,11 @@ export function PeerRow({
           {status?.pending === undefined ? '' : status.pending === 0 ? 'Has all local changes' : `${plural(status.pending, 'change')} not received yet`}
         </span>
       </div>
+      {status?.designDocs?.length ? (
+        <p className="hint" data-testid="peer-design-docs">
+          {designDocsNote(status.designDocs)}
+        </p>
+      ) : null}
       {notice && (
         <div className="notice problem" role="alert">
           <strong>{notice.title}</strong>
