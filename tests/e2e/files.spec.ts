@@ -88,15 +88,24 @@ test('an image added on one device reaches another with its thumbnail, byte for 
   const downloaded = await onPhone.downloadSha256('gradient.png');
   expect(downloaded).toEqual({ sha256: sha256(png.buffer), suggested: 'gradient.png' });
 
-  await onPhone.row('gradient.png').getByRole('button', { name: 'Preview' }).click();
-  const preview = phone.page.getByRole('region', { name: 'Preview of gradient.png' }).getByTestId('file-preview-image');
+  // Open shows it inside the app, as an image typed from its bytes.
+  await onPhone.row('gradient.png').getByRole('button', { name: 'Open' }).click();
+  const viewer = phone.page.getByRole('region', { name: 'Preview of gradient.png' });
+  const preview = viewer.getByTestId('file-preview-image');
   await expect(preview).toBeVisible();
   expect(await preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
 
+  // A raster image may also go to a tab of its own, one that cannot reach back into the app.
   const popup = phone.context.waitForEvent('page');
-  await onPhone.row('gradient.png').getByRole('button', { name: 'Open' }).click();
-  await expect.poll(async () => (await popup).url()).toMatch(/^blob:/);
-  await (await popup).close();
+  await viewer.getByRole('link', { name: 'Open in a new tab' }).click();
+  const tab = await popup;
+  await tab.waitForLoadState();
+  expect(tab.url()).toMatch(/^blob:/);
+  expect(await tab.evaluate(() => ({ type: document.contentType, hasOpener: window.opener !== null }))).toEqual({
+    type: 'image/png',
+    hasOpener: false,
+  });
+  await tab.close();
 
   await onPhone.remove('gradient.png');
   await expect(onPhone.rows).toHaveCount(0);
@@ -163,7 +172,7 @@ test('files can be renamed, moved to a folder and filtered by folder', async ({ 
   await expect(files.rows).toHaveCount(2);
 });
 
-test('a file dropped on the drop zone is added, and a PDF previews inside the app', async ({ page }) => {
+test('a file dropped on the drop zone is added, and a PDF opens inside the app', async ({ page }) => {
   const files = new FilesPage(page);
   await page.goto('/#/files');
   const pdf = '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
@@ -174,7 +183,7 @@ test('a file dropped on the drop zone is added, and a PDF previews inside the ap
   }, pdf);
   await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
   await expect(files.status('dropped.pdf')).toHaveText('complete');
-  await files.row('dropped.pdf').getByRole('button', { name: 'Preview' }).click();
+  await files.row('dropped.pdf').getByRole('button', { name: 'Open' }).click();
   const frame = page.getByRole('region', { name: 'Preview of dropped.pdf' }).getByTestId('file-preview-pdf');
   await expect(frame).toHaveAttribute('src', /^blob:/);
   await page.getByRole('button', { name: 'Close preview' }).click();

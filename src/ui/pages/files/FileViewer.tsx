@@ -17,7 +17,9 @@ export function FileViewer({ file, onClose }: { file: FileEntry; onClose: () => 
   const shown = useFileView(`${file.id}@${file.sha256}`, file, () => files.read(file.id, setRead));
   const section = useRef<HTMLElement>(null);
   // On a phone the viewer sits below the list: bring it into sight.
-  useEffect(() => section.current?.scrollIntoView?.({ block: 'nearest' }), []);
+  useEffect(() => {
+    section.current?.scrollIntoView?.({ block: 'nearest' });
+  }, []);
   return (
     <section ref={section} className="file-preview" aria-label={`Preview of ${file.name}`}>
       <div className="editor-bar">
