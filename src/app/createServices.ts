@@ -17,6 +17,7 @@ import { SafetyTracker } from '../sync/SafetyTracker';
 import { SyncEngine } from '../sync/SyncEngine';
 import { ServerLinks } from '../sync/serverLinks';
 import { SyncHost } from '../sync/SyncHost';
+import { listenForWakeUp } from './wakeUp';
 
 /** Name of the device's local database (IndexedDB, through PouchDB's default `idb` adapter). */
 export const LOCAL_DB_NAME = 'p2pcloud';
@@ -79,6 +80,8 @@ export function createServices(): Services {
     createEngine: () =>
       new SyncEngine({ localDb: db, openRemote, progress: store.progress, logger: logger.child('sync:peer') }),
   });
+  // A device back from sleep or the background retries its peers at once.
+  listenForWakeUp(sync);
   const peers = new PeerDirectory({
     store,
     probe: { fetch: (input, init) => fetch(input, init), canDetectCors: true },

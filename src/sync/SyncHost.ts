@@ -26,7 +26,8 @@ type Message =
   | { type: 'peer-statuses'; peers: SyncSnapshot['peers'] }
   | { type: 'safety'; report: SafetyReport }
   | { type: 'status-request' }
-  | { type: 'leader-started' };
+  | { type: 'leader-started' }
+  | { type: 'wake-up' };
 
 /** Quiet time after the last change before the peers are asked again. */
 const SAFETY_SETTLE_MS = 800;
@@ -105,6 +106,16 @@ export class SyncHost {
     this.engine?.retryNow();
   }
 
+  /**
+   * The device woke up: the leader retries every peer not up to date
+   * ({@link SyncEngine.wakeUp}). Another tab passes it on, since the tab
+   * shown again need not be the one that runs sync.
+   */
+  wakeUp(): void {
+    if (this.engine) this.engine.wakeUp();
+    else this.deps.channel?.postMessage({ type: 'wake-up' } satisfies Message);
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -174,6 +185,8 @@ export class SyncHost {
   private onMessage(message: Message): void {
     if (message.type === 'peers-changed') {
       this.reloadPeers().catch((err: unknown) => this.deps.logger.warn('reloading peers failed', String(err)));
+    } else if (message.type === 'wake-up' && this.engine) {
+      this.engine.wakeUp();
     } else if (message.type === 'leader-started' && !this.engine) {
       this.deps.channel?.postMessage({ type: 'status-request' } satisfies Message);
     } else if (message.type === 'status-request' && this.engine) {
