@@ -15,7 +15,7 @@ export interface PeerServerOptions {
   databases?: string[];
   /** couchdb/max_document_size: larger documents get `too_large` in _bulk_docs. */
   maxDocumentBytes?: number;
-  /** Run design documents' validate_doc_update on every write, as CouchDB does. */
+  /** Run design documents' validate_doc_update on _bulk_docs, as CouchDB does. */
   validateDocUpdate?: boolean;
 }
 export interface PeerServer {

@@ -15,6 +15,7 @@ import { configRoutes, corsFromConfigLayer, createConfig } from './peerConfig.mj
 import { DEFAULT_ITERATIONS, formatAdminHash, hashPassword } from './peerPasswords.mjs';
 import { createReplicator, REPLICATOR_DB } from './peerReplicator.mjs';
 import { createSecurityStore, securityRoutes } from './peerSecurity.mjs';
+import { validationLayer } from './peerValidation.mjs';
 import { USERS_DB, usersWriteLayer } from './peerUsers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -38,9 +39,9 @@ const require = createRequire(import.meta.url);
  *   with a per-document `too_large` error, as CouchDB's max_document_size does
  *   (it is couchdb/max_document_size in the config).
  * @property {boolean} [validateDocUpdate] run design documents'
- *   validate_doc_update functions on every write, as CouchDB always does
- *   (express-pouchdb's `validation` part). Off by default: it reads the
- *   design documents before each write, which the benchmarks need not pay for.
+ *   validate_doc_update functions on _bulk_docs, as CouchDB always does
+ *   (peerValidation.mjs). Off by default: it reads the design documents
+ *   before each write, which the benchmarks need not pay for.
  */
 
 /**
@@ -186,10 +187,10 @@ export async function startPeerServer(options = {}) {
   app.use(securityRoutes(security));
   app.use(usersWriteLayer(PouchDB, config));
   app.use(documentSizeLimit(PouchDB, () => Number(config.get('couchdb', 'max_document_size')) || 0));
+  if (options.validateDocUpdate) app.use(validationLayer(PouchDB));
   app.use(
     expressPouchdb(PouchDB, {
       mode: 'minimumForPouchDB',
-      ...(options.validateDocUpdate ? { overrideMode: { include: ['validation'] } } : {}),
       inMemoryConfig: true,
       logPath: options.dataDir ? `${options.dataDir}/log.txt` : undefined,
     }),

@@ -69,7 +69,10 @@ describe('a document the peer refuses with 401 or 403', () => {
 
       // Later changes still reach the peer, and the refusal stays named.
       await localDb.put({ _id: 'note:later', body: 'still syncing' });
+      const plain = await localDb.get<{ body: string }>('note:plain');
+      await localDb.put({ ...plain, body: 'edited after the refusal' });
       await waitFor('a later note reaches the peer', () => remote.get('note:later').catch(() => null));
+      await waitFor('a later edit reaches the peer', async () => (await remote.get<{ body: string }>('note:plain')).body === 'edited after the refusal');
       await waitFor('pending counts the refused note only', () => engine.getSnapshot().peers[cfg.id]?.pending === 1, {
         subscribe: engine.subscribe,
       });
