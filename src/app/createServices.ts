@@ -9,6 +9,7 @@ import { FilesStore } from '../storage/files';
 import { NotesStore } from '../storage/notes';
 import { watchChanges } from '../storage/changes';
 import { createPeerStore } from '../storage/peerStore';
+import { SchemaNotices } from '../storage/schemaGate';
 import type { SafetyReport } from '../sync/dataSafety';
 import { locateChunks, type ChunkHolding } from '../sync/locateChunks';
 import { createLogger, type Logger } from '../sync/logger';
@@ -43,6 +44,8 @@ export interface Services {
   locateChunks: (hashes: readonly string[]) => Promise<ChunkHolding[]>;
   /** Server-to-server links (CouchDB `_replicator`). */
   links: ServerLinks;
+  /** Whether this tab has met a note written by a newer version of the app (domain/schema.ts). */
+  schema: SchemaNotices;
   logger: Logger;
 }
 
@@ -120,14 +123,16 @@ export function createServices(): Services {
     if (id.startsWith(PEER_ID_PREFIX)) peersChanged?.();
     else partFreed(id, isDeleted);
   });
+  const schema = new SchemaNotices();
   return {
     db,
+    schema,
     checkSafety,
     locateChunks: (hashes) => withPeers((peers) => locateChunks(peers, hashes)),
     links,
-    notes: new NotesStore(db, deviceName.get),
+    notes: new NotesStore(db, deviceName.get, undefined, { onNewerSchema: schema.noteNewer }),
     files,
-    conflicts: new ConflictStore(db),
+    conflicts: new ConflictStore(db, { onNewerSchema: schema.noteNewer }),
     fileConflicts: new FileConflictStore(db),
     deviceName,
     peers,

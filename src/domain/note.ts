@@ -19,6 +19,11 @@ export interface Note {
   hasConflicts: boolean;
   /** True when another device deleted this note while this version was edited. */
   isDeletedElsewhere: boolean;
+  /**
+   * True when a newer version of the app wrote it (a schema this build does
+   * not know): shown, never written (domain/schema.ts).
+   */
+  isFromNewerVersion?: boolean;
 }
 
 /** What a user edits. */

@@ -4,8 +4,13 @@ import { Workbox } from 'workbox-window';
 export interface AppUpdater {
   subscribe: (listener: () => void) => () => void;
   isUpdateAvailable: () => boolean;
-  /** Activates the waiting version and reloads once it controls the page. */
+  /**
+   * Activates the waiting version and reloads once it controls the page;
+   * with none waiting (no service worker, or none found yet), reloads.
+   */
   applyUpdate: () => void;
+  /** Asks the server for a new version now rather than at the next hourly look. */
+  checkNow: () => void;
 }
 
 const HOUR = 60 * 60 * 1000;
@@ -40,9 +45,10 @@ export function registerServiceWorker(): AppUpdater {
     },
     isUpdateAvailable: () => isWaiting,
     applyUpdate: () => {
-      if (!workbox) return;
+      if (!workbox || !isWaiting) return window.location.reload();
       workbox.addEventListener('controlling', () => window.location.reload());
       workbox.messageSkipWaiting();
     },
+    checkNow: () => void workbox?.update().catch(() => undefined),
   };
 }

@@ -4,7 +4,8 @@
 import type { NoteId } from '../domain/ids';
 import type { NoteDraft } from '../domain/note';
 import { NOTE_SCHEMA_VERSION } from '../domain/note';
-import { deletedLeafRevs, unresolvedDeletions } from './notes';
+import { NewerSchemaError, schemaOf } from '../domain/schema';
+import { deletedLeafRevs, unresolvedDeletions, type NotesStoreOptions } from './notes';
 
 /** One revision of a note, as a person compares them. */
 export interface NoteVersion {
@@ -14,6 +15,8 @@ export interface NoteVersion {
   updatedAt: string;
   updatedBy: string;
   isDeleted: boolean;
+  /** The schema it was written with (domain/schema.ts). */
+  schemaVersion: number;
 }
 
 /** Everything needed to resolve a conflicted note. */
@@ -44,6 +47,7 @@ function version(doc: Record<string, unknown>): NoteVersion {
     updatedAt: text(doc['updatedAt']),
     updatedBy: text(doc['updatedBy']) || 'an unknown device',
     isDeleted: doc['_deleted'] === true,
+    schemaVersion: schemaOf(doc),
   };
 }
 
@@ -56,7 +60,22 @@ function history(doc: Record<string, unknown>): string[] {
 
 /** Reads conflicts and history of notes, and writes resolutions. */
 export class ConflictStore {
-  constructor(private readonly db: PouchDB.Database) {}
+  private readonly schema: number;
+
+  constructor(
+    private readonly db: PouchDB.Database,
+    private readonly options: NotesStoreOptions = {},
+  ) {
+    this.schema = options.schemaVersion ?? NOTE_SCHEMA_VERSION;
+  }
+
+  /** Throws rather than write over a version a newer build wrote (domain/schema.ts). */
+  private assertWritable(conflict: NoteConflict): void {
+    const newer = [conflict.winner, ...conflict.others].find((v) => v.schemaVersion > this.schema);
+    if (!newer) return;
+    this.options.onNewerSchema?.();
+    throw new NewerSchemaError(conflict.id, newer.schemaVersion, this.schema);
+  }
 
   /** The note's competing versions, or undefined when it has none. */
   async load(id: NoteId): Promise<NoteConflict | undefined> {
@@ -91,6 +110,7 @@ export class ConflictStore {
    * conflict arises. Resolving it differently leaves a new, visible conflict.
    */
   async resolve(conflict: NoteConflict, result: NoteDraft): Promise<void> {
+    this.assertWritable(conflict);
     const all = [conflict.winner, ...conflict.others];
     const latest = all.map((v) => v.updatedAt).sort().at(-1) ?? '';
     const authors = [...new Set(all.map((v) => v.updatedBy))].sort().join(' + ');
@@ -100,7 +120,7 @@ export class ConflictStore {
       _id: conflict.id,
       _rev: conflict.winner.rev,
       type: 'note',
-      schemaVersion: NOTE_SCHEMA_VERSION,
+      schemaVersion: this.schema,
       title: result.title,
       body: result.body,
       createdAt: conflict.createdAt,
@@ -116,6 +136,7 @@ export class ConflictStore {
 
   /** Accepts another device's deletion: deletes every live revision. */
   async acceptDeletion(conflict: NoteConflict): Promise<void> {
+    this.assertWritable(conflict);
     const live = [conflict.winner, ...conflict.others];
     await this.db.bulkDocs(live.map((v) => ({ _id: conflict.id, _rev: v.rev, _deleted: true })));
   }

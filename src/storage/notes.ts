@@ -2,6 +2,7 @@
 // as `note:<uuid>` docs. The only module that reads or writes them.
 import { NOTE_ID_PREFIX, isNoteId, newNoteId, randomId, type NoteId } from '../domain/ids';
 import { NOTE_SCHEMA_VERSION, compareNewestFirst, displayTitle, type Note, type NoteDraft } from '../domain/note';
+import { assertWritable, isNewerSchema } from '../domain/schema';
 
 /** A note document as stored and replicated. */
 export interface NoteDoc {
@@ -43,7 +44,7 @@ type FeedChange = PouchDB.Core.ChangesResponseChange<object>;
  * Reads a stored document defensively: a peer may send anything, so every
  * field is checked and a malformed one becomes empty text rather than a crash.
  */
-export function toNote(doc: Record<string, unknown>): Note {
+export function toNote(doc: Record<string, unknown>, knownSchema = NOTE_SCHEMA_VERSION): Note {
   const text = (value: unknown) => (typeof value === 'string' ? value : '');
   const time = (value: unknown) => (typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : '');
   const conflicts = doc['_conflicts'];
@@ -57,6 +58,7 @@ export function toNote(doc: Record<string, unknown>): Note {
     updatedBy: text(doc['updatedBy']),
     hasConflicts: Array.isArray(conflicts) && conflicts.length > 0,
     isDeletedElsewhere: unresolvedDeletions(doc).length > 0,
+    ...(isNewerSchema(doc, knownSchema) ? { isFromNewerVersion: true } : {}),
   };
 }
 
@@ -85,13 +87,39 @@ export function unresolvedDeletions(doc: Record<string, unknown>): string[] {
   return deleted.filter((rev): rev is string => typeof rev === 'string' && !keptSet.has(rev));
 }
 
-/** Notes on top of one local PouchDB. Every write is local and succeeds offline. */
+/** Options of a {@link NotesStore}. */
+export interface NotesStoreOptions {
+  /** The note schema this build writes; {@link NOTE_SCHEMA_VERSION} but in tests of two builds side by side. */
+  schemaVersion?: number;
+  /** Called whenever a note of a newer schema is read or refused (storage/schemaGate.ts). */
+  onNewerSchema?: () => void;
+}
+
+/**
+ * Notes on top of one local PouchDB. Every write is local and succeeds offline.
+ * @remarks Never writes over a note of a newer schema than it knows
+ * (domain/schema.ts): update and remove throw {@link NewerSchemaError} instead.
+ */
 export class NotesStore {
+  private readonly schema: number;
+  private readonly onNewerSchema: () => void;
+
   constructor(
     private readonly db: PouchDB.Database,
     private readonly deviceName: () => string = () => 'this device',
     private readonly now: () => Date = () => new Date(),
-  ) {}
+    options: NotesStoreOptions = {},
+  ) {
+    this.schema = options.schemaVersion ?? NOTE_SCHEMA_VERSION;
+    this.onNewerSchema = options.onNewerSchema ?? (() => undefined);
+  }
+
+  /** A note as the UI sees it; a newer one is reported to {@link NotesStoreOptions.onNewerSchema}. */
+  private toNote(doc: Record<string, unknown>): Note {
+    const note = toNote(doc, this.schema);
+    if (note.isFromNewerVersion) this.onNewerSchema();
+    return note;
+  }
 
   /** Every note, newest first. */
   async list(): Promise<Note[]> {
@@ -106,7 +134,7 @@ export class NotesStore {
     for (const row of res.rows) {
       if (!row.doc) continue;
       const extra = deletedElsewhere.get(row.id);
-      notes.push(toNote({ ...(row.doc as unknown as Record<string, unknown>), ...(extra ?? {}) }));
+      notes.push(this.toNote({ ...(row.doc as unknown as Record<string, unknown>), ...(extra ?? {}) }));
     }
     return notes.sort(compareNewestFirst);
   }
@@ -212,7 +240,7 @@ export class NotesStore {
       // style 'all_docs' lists every leaf: more than the winner and its live
       // conflicts means a deleted leaf, perhaps another device's delete.
       const extra = change.changes.length > 1 + conflicts ? { _deleted_conflicts: await deletedLeafRevs(this.db, change.id) } : {};
-      out.push({ id: change.id, note: toNote({ ...doc, ...extra }) });
+      out.push({ id: change.id, note: this.toNote({ ...doc, ...extra }) });
     }
     return out;
   }
@@ -220,7 +248,7 @@ export class NotesStore {
   async get(id: NoteId): Promise<Note | undefined> {
     try {
       const doc = (await this.db.get(id, { conflicts: true })) as unknown as Record<string, unknown>;
-      return toNote({ ...doc, _deleted_conflicts: await deletedLeafRevs(this.db, id) });
+      return this.toNote({ ...doc, _deleted_conflicts: await deletedLeafRevs(this.db, id) });
     } catch (err) {
       if ((err as { status?: number }).status === 404) return undefined;
       throw err;
@@ -232,7 +260,7 @@ export class NotesStore {
     const doc: NoteDoc = {
       _id: newNoteId(),
       type: 'note',
-      schemaVersion: NOTE_SCHEMA_VERSION,
+      schemaVersion: this.schema,
       title: draft.title,
       body: draft.body,
       createdAt: at,
@@ -245,6 +273,7 @@ export class NotesStore {
 
   /**
    * Saves an edit to a note.
+   * @throws NewerSchemaError when a newer version of the app wrote the note (domain/schema.ts).
    * @remarks Written on top of the newest local revision: if another tab saved
    * in between (a 409), its text stays in the revision history and the user's
    * latest words are what they see. Conflicts between devices are a different
@@ -258,10 +287,12 @@ export class NotesStore {
         if (err.status === 404) return { _id: id };
         throw err;
       })) as unknown as NoteDoc);
+      // Written by a newer version: rewriting it in this build's shape would downgrade it everywhere.
+      assertWritable(current as unknown as Record<string, unknown>, this.schema, this.onNewerSchema);
       const doc: NoteDoc = {
         ...current,
         type: 'note',
-        schemaVersion: NOTE_SCHEMA_VERSION,
+        schemaVersion: this.schema,
         title: draft.title,
         body: draft.body,
         createdAt: typeof current.createdAt === 'string' ? current.createdAt : this.now().toISOString(),
@@ -298,6 +329,7 @@ export class NotesStore {
       });
       // Already deleted (here or by a peer): nothing left to do.
       if (!current) return 'deleted';
+      assertWritable(current as unknown as Record<string, unknown>, this.schema, this.onNewerSchema);
       if (seenRev && seenRev !== current._rev) {
         await this.deleteSeen(id, seenRev, stamp);
         return 'kept';

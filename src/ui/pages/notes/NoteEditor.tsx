@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import type { Note, NoteDraft } from '../../../domain/note';
+import { NewerSchemaError } from '../../../domain/schema';
 import { classifyError } from '../../../sync/errors';
 import { MarkdownView } from './MarkdownView';
 
@@ -11,7 +12,11 @@ const SAVE_STATE_TEXT = {
   saving: 'Saving…',
   error: 'Not saved yet: the browser refused the write. Your text is still here; keep this tab open and try again.',
   full: 'Not saved: this device is out of storage space. Your text is still here; free some space and type again to retry.',
+  newer: 'Not saved: a newer version of p2pcloud changed this note meanwhile, and this one does not write over it. Your text is still here: copy it, then reload to edit.',
 } as const;
+
+/** Shown instead of editing a note a newer version of the app wrote (domain/schema.ts). */
+const NEWER_VERSION_TEXT = 'A newer version of p2pcloud wrote this; reload to edit.';
 
 /**
  * Edits one note, saving as the user types.
@@ -35,7 +40,9 @@ export function NoteEditor({
 }) {
   const { notes, logger } = useServices();
   const [draft, setDraft] = useState<NoteDraft>({ title: note.title, body: note.body });
-  const [saveState, setSaveState] = useState<'saved' | 'saving' | 'error' | 'full'>('saved');
+  const [saveState, setSaveState] = useState<keyof typeof SAVE_STATE_TEXT>('saved');
+  /** Read only: this build would rewrite it in an older shape, and that would replicate. */
+  const isNewer = note.isFromNewerVersion === true;
   const [deleteNotice, setDeleteNotice] = useState<string | undefined>();
   /** A second Delete while one is on its way would record a second deletion. */
   const [isDeleting, setIsDeleting] = useState(false);
@@ -77,7 +84,7 @@ export function NoteEditor({
         logger.error('saving a note failed', String(err));
         // The words stay in the editor (and dirty), so nothing typed is lost;
         // the next keystroke or blur tries again.
-        setSaveState(classifyError(err) === 'quota' ? 'full' : 'error');
+        setSaveState(err instanceof NewerSchemaError ? 'newer' : classifyError(err) === 'quota' ? 'full' : 'error');
       });
   };
 
@@ -89,6 +96,7 @@ export function NoteEditor({
   useEffect(() => () => saveRef.current(), []);
 
   const change = (patch: Partial<NoteDraft>) => {
+    if (isNewer) return;
     const next = { ...latest.current, ...patch };
     latest.current = next;
     dirty.current = true;
@@ -144,10 +152,15 @@ export function NoteEditor({
         <button type="button" onClick={onHistory}>
           History
         </button>
-        <button type="button" className="danger" onClick={remove} disabled={isDeleting}>
+        <button type="button" className="danger" onClick={remove} disabled={isDeleting || isNewer}>
           Delete
         </button>
       </div>
+      {isNewer && (
+        <p className="notice problem" role="status" data-testid="newer-schema">
+          {NEWER_VERSION_TEXT}
+        </p>
+      )}
       {deleteNotice && (
         <p className="hint" role="status" data-testid="delete-notice">
           {deleteNotice}
@@ -163,6 +176,7 @@ export function NoteEditor({
         aria-label="Title"
         placeholder="Title"
         value={draft.title}
+        readOnly={isNewer}
         onChange={(e) => change({ title: e.target.value })}
         onBlur={save}
       />
@@ -171,6 +185,7 @@ export function NoteEditor({
           aria-label="Body (Markdown)"
           placeholder="Write in Markdown…"
           value={draft.body}
+          readOnly={isNewer}
           onChange={(e) => change({ body: e.target.value })}
           onBlur={save}
         />
