@@ -1,10 +1,12 @@
 // Keeps, in memory only, the last answer to "where is my data safe?" and what
 // is needed to bring it up to date cheaply: the local seq the last check
 // started at, which documents each reachable peer lacked (with their leaves),
-// and why the other peers could not be asked. Nothing is persisted: a new
-// leader starts with a full check.
+// and why the other peers could not be asked; and (lastAnswers.ts) what each
+// peer said when it last answered. Nothing is persisted: a new leader starts
+// with a full check, and with no peer's last answer.
 import type { PeerId } from '../domain/ids';
 import type { PeerHolding, SafetyPeer, SafetyReport } from './dataSafety';
+import { LastAnswers } from './lastAnswers';
 import {
   askPeer,
   changedSince,
@@ -63,11 +65,13 @@ export class SafetyTracker {
   private running?: Promise<SafetyReport>;
   private queued?: { isFull: boolean; promise: Promise<SafetyReport> };
   private readonly order: (a: string, b: string) => number;
+  private readonly lastAnswers: LastAnswers;
   /** What the last finished check did. */
   lastRun?: CheckRun;
 
   constructor(private readonly deps: SafetyTrackerDeps) {
     this.order = idOrder(deps.prefixes);
+    this.lastAnswers = new LastAnswers({ localDb: deps.localDb, prefixes: deps.prefixes, order: this.order });
   }
 
   /**
@@ -104,7 +108,12 @@ export class SafetyTracker {
     return this.running;
   }
 
+  /** A check, then what the peers that could not be asked said last ({@link LastAnswers}). */
   private async run(peers: readonly SafetyPeer[], isFull: boolean): Promise<SafetyReport> {
+    return this.lastAnswers.apply(await this.ask(peers, isFull));
+  }
+
+  private async ask(peers: readonly SafetyPeer[], isFull: boolean): Promise<SafetyReport> {
     const state = this.state;
     const peerIds = peers.map((p) => p.id);
     if (isFull || !state || !sameIds(state.peerIds, peerIds)) return this.full(peers);
@@ -161,6 +170,7 @@ export class SafetyTracker {
     if (ids.some((id, i) => i > 0 && this.order(ids[i - 1] as string, id) > 0)) ids.sort(this.order);
     const report = this.build(peerIds, ids, missing, errors, isStale ? undefined : holders);
     this.state = { since, peerIds, missing, errors, leaves: keepLeaves(missing, leaves, new Map()), report };
+    this.lastAnswers.record(peerIds, missing, since, this.now().toISOString());
     this.lastRun = { kind: 'full', docsRead: ids.length };
     return report;
   }
@@ -200,6 +210,7 @@ export class SafetyTracker {
       ? this.build(peerIds, this.allIds(prev, removed, fresh), missing, errors)
       : this.patch(prev, peerIds, touched, removed, missing, errors);
     this.state = { since, peerIds, missing, errors, leaves: keepLeaves(missing, fresh, state.leaves), report };
+    this.lastAnswers.record(peerIds, missing, since, this.now().toISOString());
     this.lastRun = { kind: 'incremental', docsRead: fresh.size };
     return report;
   }

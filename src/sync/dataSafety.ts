@@ -11,6 +11,13 @@ export interface PeerHolding {
   /** Ids of documents the peer lacks at their latest revision, in the order of `prefixes`, then by id. */
   missing: string[];
   error?: string;
+  /**
+   * Only for a peer that could not be asked but answered an earlier check
+   * since the app started: when, how many of the current documents it held
+   * then at their current revision, and which not (lacked then, or changed
+   * here since: nothing is assumed about those).
+   */
+  lastAnswer?: { at: string; holds: number; notHeld: string[] };
 }
 
 /** Where this device's data is safe, as the peers report it. */
@@ -20,8 +27,14 @@ export interface SafetyReport {
   /** Documents on this device that were checked (deleted ones are not counted). */
   total: number;
   peers: PeerHolding[];
-  /** Documents whose latest revision no peer has: they exist only on this device. */
+  /** Documents whose latest revision no peer that answered this check has. */
   onlyHere: string[];
+  /**
+   * When some peer could not be asked but answered before: the documents of
+   * `onlyHere` that none of those peers held either, unchanged, at its last
+   * answer. They exist only on this device as far as anyone knows.
+   */
+  heldNowhere?: string[];
   /**
    * For each document, the peers that hold its latest revision.
    * @remarks A later incremental check updates this object in place (copying
@@ -55,18 +68,49 @@ export function assessSafety(
   return tracker.check({ full: true });
 }
 
+/** How {@link summarizeSafety} names a peer and a time; the peer id and HH:MM by default. */
+export interface SafetyWording {
+  peerName?: (peerId: PeerId) => string;
+  time?: (iso: string) => string;
+}
+
 /** The one-line answer to "is my data safe?". */
-export function summarizeSafety(report: SafetyReport, noun = 'notes and files'): string {
+export function summarizeSafety(report: SafetyReport, noun = 'notes and files', wording: SafetyWording = {}): string {
   const nodes = report.peers.length + 1;
   if (report.total === 0) return `No ${noun} yet.`;
-  if (report.onlyHere.length) {
-    const n = report.onlyHere.length;
-    return `${n.toLocaleString('en')} ${n === 1 ? 'change exists' : 'changes exist'} only on this device.`;
-  }
+  const remembered = rememberedOnly(report, noun, wording);
+  if (remembered) return remembered;
+  if (report.onlyHere.length) return `${changesOnlyHere(report.onlyHere.length)}.`;
   const least = 1 + Math.min(...Object.values(report.holders).map((h) => h.length));
   const all = report.total === 1 ? 'The one item' : `All ${report.total.toLocaleString('en')} ${noun}`;
   const verb = report.total === 1 ? 'is' : 'are';
   return least === nodes
     ? `${all} ${verb} on ${nodes} of ${nodes} nodes.`
     : `${all} ${verb} on at least ${least} of ${nodes} nodes.`;
+}
+
+function changesOnlyHere(n: number): string {
+  return `${n.toLocaleString('en')} ${n === 1 ? 'change exists' : 'changes exist'} only on this device`;
+}
+
+/**
+ * The summary when some documents are known to be elsewhere only from a
+ * peer's last answer (it could not be asked now), saying whose and how old;
+ * undefined when every document is accounted for by this check alone.
+ */
+function rememberedOnly(report: SafetyReport, noun: string, wording: SafetyWording): string | undefined {
+  const away = report.peers.filter((h) => !h.isReachable && h.lastAnswer);
+  const nowhere = report.heldNowhere?.length ?? report.onlyHere.length;
+  // Documents that only a last answer places elsewhere.
+  const onlyBefore = report.onlyHere.length - nowhere;
+  if (!away.length || onlyBefore === 0) return undefined;
+  const name = wording.peerName ?? ((id: PeerId) => id);
+  const time = wording.time ?? ((iso: string) => new Date(iso).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' }));
+  const where = away.map((h) => `${name(h.peerId)} when it last answered, ${time(h.lastAnswer?.at ?? '')}`).join(' or ');
+  const rest = report.total - nowhere;
+  const heldNow = rest - onlyBefore;
+  const also = heldNow > 0 ? ` or are on a peer that answered now` : '';
+  if (nowhere > 0) return `${changesOnlyHere(nowhere)}; the other ${rest.toLocaleString('en')} ${rest === 1 ? 'was' : 'were'} on ${where}${also}.`;
+  const all = rest === 1 ? 'The one item' : `All ${rest.toLocaleString('en')} ${noun}`;
+  return `${all} ${rest === 1 ? 'was' : 'were'} on ${where}${also}.`;
 }

@@ -15,7 +15,10 @@ export function PeersPage() {
   // Only the documents the page names are read for their titles, never every note.
   const docLabel = useNoteTitles([
     ...Object.values(statuses).flatMap((status) => status?.error?.docIds ?? []),
-    ...(safety?.peers ?? []).flatMap((holding) => holding.missing.slice(0, SHOWN_MISSING)),
+    ...(safety?.peers ?? []).flatMap((holding) => [
+      ...holding.missing.slice(0, SHOWN_MISSING),
+      ...(holding.lastAnswer?.notHeld.slice(0, SHOWN_MISSING) ?? []),
+    ]),
   ]);
   return (
     <div className="peers-page">
