@@ -95,17 +95,11 @@ test('an image added on one device reaches another with its thumbnail, byte for 
   await expect(preview).toBeVisible();
   expect(await preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
 
-  // A raster image may also go to a tab of its own, one that cannot reach back into the app.
-  const popup = phone.context.waitForEvent('page');
-  await viewer.getByRole('link', { name: 'Open in a new tab' }).click();
-  const tab = await popup;
-  await tab.waitForLoadState();
-  expect(tab.url()).toMatch(/^blob:/);
-  expect(await tab.evaluate(() => ({ type: document.contentType, hasOpener: window.opener !== null }))).toEqual({
-    type: 'image/png',
-    hasOpener: false,
-  });
-  await tab.close();
+  // Bigger, without leaving the app: full screen, not a tab of the app's origin.
+  await viewer.getByRole('button', { name: 'Full screen' }).click();
+  await expect.poll(() => phone.page.evaluate(() => document.fullscreenElement?.getAttribute('data-testid'))).toBe('file-preview-image');
+  await phone.page.evaluate(() => document.exitFullscreen());
+  expect(phone.context.pages()).toHaveLength(1);
 
   await onPhone.remove('gradient.png');
   await expect(onPhone.rows).toHaveCount(0);

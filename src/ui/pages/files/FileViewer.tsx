@@ -7,9 +7,10 @@ import { TEXT_SHOWN_BYTES, useFileView, type ReadyView } from './useFileView';
 /**
  * Shows a file inside the app, from its verified content, only in forms that
  * run no script (see domain/fileView.ts); anything else is offered for download.
- * @remarks A file comes from any peer. Nothing here navigates to it in the
- * app's origin except "Open in a new tab" for raster images, PDF, audio and
- * video, typed from their bytes, and that tab is opened without `opener`.
+ * @remarks A file comes from any peer. Nothing here navigates to it: a tab
+ * showing a `blob:` URL is a page of the app's origin (and Chromium's own
+ * image and media pages there break under the app's style policy), so a
+ * bigger view is this element in full screen.
  */
 export function FileViewer({ file, onClose }: { file: FileEntry; onClose: () => void }) {
   const { files } = useServices();
@@ -27,10 +28,8 @@ export function FileViewer({ file, onClose }: { file: FileEntry; onClose: () => 
         {shown.state === 'ready' && (
           <button type="button" onClick={() => saveFile(shown.content, file.name)}>Download</button>
         )}
-        {shown.state === 'ready' && shown.url && shown.view.kind !== 'svg' && (
-          <a className="button" href={shown.url} target="_blank" rel="noopener noreferrer" data-testid="file-open-tab">
-            Open in a new tab
-          </a>
+        {shown.state === 'ready' && shown.url && shown.view.kind !== 'audio' && (
+          <button type="button" onClick={() => fullScreen(section.current)}>Full screen</button>
         )}
         <button type="button" onClick={onClose}>Close preview</button>
       </div>
@@ -43,6 +42,12 @@ export function FileViewer({ file, onClose }: { file: FileEntry; onClose: () => 
       {shown.state === 'ready' && <Shown file={file} shown={shown} />}
     </section>
   );
+}
+
+/** Shows the viewer's picture, video or PDF on the whole screen (Escape returns). */
+function fullScreen(section: HTMLElement | null): void {
+  const shown = section?.querySelector<HTMLElement>('.preview-image, .preview-pdf');
+  shown?.requestFullscreen?.().catch(() => undefined);
 }
 
 function Shown({ file, shown }: { file: FileEntry; shown: ReadyView }) {
