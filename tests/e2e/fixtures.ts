@@ -28,6 +28,12 @@ interface Fixtures {
   openDevice: (name: string) => Promise<Device>;
 }
 
+/**
+ * The built app the tests serve: dist/, or APP_DIST (a build of its own, so
+ * a rebuild of dist/ meanwhile cannot pull files from under a running suite).
+ */
+export const APP_ROOT = resolve(process.env['APP_DIST'] ?? 'dist');
+
 interface WorkerFixtures {
   app: StaticServer;
 }
@@ -35,7 +41,7 @@ interface WorkerFixtures {
 export const test = base.extend<Fixtures, WorkerFixtures>({
   app: [
     async ({}, use) => {
-      const server = await startStaticServer({ root: resolve('dist') });
+      const server = await startStaticServer({ root: APP_ROOT });
       await use(server);
       await server.close();
     },

@@ -1,6 +1,5 @@
-import { resolve } from 'node:path';
 import { startStaticServer } from '../../scripts/lib/staticServer.mjs';
-import { ADMIN, expect, test } from './fixtures';
+import { ADMIN, APP_ROOT, expect, test } from './fixtures';
 import { PeersPage } from './page-models/PeersPage';
 
 test('npm start’s embedded peer is offered as the first peer and syncs in one click', async ({ page, startPeer }) => {
@@ -8,7 +7,7 @@ test('npm start’s embedded peer is offered as the first peer and syncs in one 
   const url = peer.dbUrl('p2pcloud');
   // The same server `npm start` runs, publishing the local peer beside the app.
   const app = await startStaticServer({
-    root: resolve('dist'),
+    root: APP_ROOT,
     localPeer: { url, username: ADMIN.username, password: ADMIN.password },
   });
   try {

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startStaticServer } from '../../scripts/lib/staticServer.mjs';
-import { MEMBER, test } from './fixtures';
+import { APP_ROOT, MEMBER, test } from './fixtures';
 import { PeersPage } from './page-models/PeersPage';
 import { watchContext } from './pageFaults';
 
@@ -18,7 +18,7 @@ function selfSigned(): { key: string; cert: string } {
 }
 
 test('an https-served app explains that it cannot reach a plain-http peer (mixed content)', async ({ browser, pageErrors }) => {
-  const app = await startStaticServer({ root: resolve('dist'), tls: selfSigned() });
+  const app = await startStaticServer({ root: APP_ROOT, tls: selfSigned() });
   const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: app.origin });
   watchContext(context, pageErrors);
   try {
