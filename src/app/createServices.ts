@@ -13,6 +13,7 @@ import { SchemaNotices } from '../storage/schemaGate';
 import type { SafetyReport } from '../sync/dataSafety';
 import { locateChunks, type ChunkHolding } from '../sync/locateChunks';
 import { createLogger, type Logger } from '../sync/logger';
+import { withDeadlines } from '../sync/peerDeadlines';
 import { PeerDirectory } from '../sync/PeerDirectory';
 import { SafetyTracker } from '../sync/SafetyTracker';
 import { SyncEngine } from '../sync/SyncEngine';
@@ -60,8 +61,11 @@ export function createServices(): Services {
   const store = createPeerStore(db);
   let peersChanged: (() => void) | undefined;
   const deviceName = createDeviceNameStore(globalThis.localStorage, navigator.userAgent);
+  // Every request to a peer gets a deadline: one that never answers is away, not "Syncing" forever.
+  const peerFetch = withDeadlines((input, init) => fetch(input, init));
   const openRemote = (url: string, credentials?: PeerCredentials) =>
     new PouchDB(url, {
+      fetch: peerFetch,
       // Never create a database as a side effect of syncing: a typo in a peer
       // address must not quietly create an empty database on someone's server.
       skip_setup: true,

@@ -4,6 +4,7 @@ import { nodePouchDB } from '../../scripts/lib/peerServer.mjs';
 import type { PeerCredentials } from '../../src/domain/peer';
 import type { PushProgressStore } from '../../src/sync/SyncEngine';
 import type { PeerId } from '../../src/domain/ids';
+import { withDeadlines, type PeerDeadlines } from '../../src/sync/peerDeadlines';
 
 const PouchDB = nodePouchDB();
 
@@ -21,6 +22,20 @@ export function openRemote(url: string, credentials?: PeerCredentials): PouchDB.
     skip_setup: true,
     ...(credentials ? { auth: { username: credentials.username, password: credentials.password } } : {}),
   });
+}
+
+/**
+ * Opens peer handles the way the app does, with deadlines on every request
+ * (src/sync/peerDeadlines.ts), on Node's own fetch.
+ */
+export function openRemoteWith(limits: PeerDeadlines): (url: string, credentials?: PeerCredentials) => PouchDB.Database {
+  const fetch = withDeadlines((input, init) => globalThis.fetch(input, init), limits);
+  return (url, credentials) =>
+    new PouchDB(url, {
+      skip_setup: true,
+      fetch,
+      ...(credentials ? { auth: { username: credentials.username, password: credentials.password } } : {}),
+    });
 }
 
 /** Push progress (and refused documents) kept in memory. */
