@@ -38,7 +38,9 @@ export default defineConfig({
         name: 'p2pcloud: your personal mesh cloud',
         short_name: 'p2pcloud',
         description: 'Notes that live on your devices and sync with every node of your own mesh, offline first.',
-        start_url: './',
+        // A file, not the folder: CouchDB answers a design document's "folder"
+        // with the document itself, not with index.html.
+        start_url: './index.html',
         scope: './',
         display: 'standalone',
         background_color: '#f7faf9',
@@ -68,7 +70,7 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         navigateFallback: 'index.html',
         // The embedded peer's offer is live information, never cached.
-        navigateFallbackDenylist: [/^\/local-peer\.json$/],
+        navigateFallbackDenylist: [/\/local-peer\.json$/],
         cleanupOutdatedCaches: true,
         // Loaded before Workbox sets up its routes, so its fetch listener runs
         // first; it only answers POSTs to the share target, which no Workbox
@@ -77,5 +79,8 @@ export default defineConfig({
       },
     }),
   ],
+  // Relative URLs throughout: the same build runs at the root of a host and
+  // from a CouchDB design document (/p2pcloud-app/_design/p2pcloud/index.html).
+  base: './',
   build: { target: 'es2022', sourcemap: true },
 });

@@ -1,5 +1,5 @@
-export function appPolicy(scriptHashes: string[]): string;
+export function appPolicy(): string;
 export function headerPolicy(metaPolicy: string): string;
-export function inlineScriptHashes(html: string): string[];
+export function inlineScripts(html: string): string[];
 export function withPolicyMeta(html: string): string;
 export function policyOf(html: string): string | undefined;

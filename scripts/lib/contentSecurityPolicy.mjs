@@ -4,9 +4,13 @@
 // send it as a header too, with what only a header can say (frame-ancestors).
 //
 // Why each source is allowed:
-// - script-src: the app's own bundles, plus the first-paint script in
-//   index.html by its hash. No 'unsafe-inline', no 'unsafe-eval': a note or a
-//   file that slips a script past the sanitiser still does not run.
+// - script-src 'self' only: the app's bundles and public/first-paint.js. No
+//   inline script at all (the build refuses one), no 'unsafe-eval': a note or
+//   a file that slips a script past the sanitiser still does not run. With no
+//   hash in it the policy is the same for every build, so a CouchDB server
+//   can send it for the app's attachments ([csp] attachments_header_value).
+// - style-src 'self': the stylesheet only (a note's style attributes are
+//   dropped), so nothing a peer sends can lay a screen over the app.
 // - connect-src *: peers are CouchDB servers at addresses the person adds.
 // - img-src * data: blob:: file previews and thumbnails are blob: URLs of
 //   verified content, and a note may show a picture from the web (an <img>
@@ -14,13 +18,12 @@
 // - media-src / frame-src blob:: audio, video and PDF previews of files.
 // - object-src 'none', base-uri 'none': no plugins, no <base> that would
 //   point the app's relative URLs elsewhere.
-import { createHash } from 'node:crypto';
 
-/** @param {string[]} scriptHashes 'sha256-…' sources of the inline scripts the page needs */
-export function appPolicy(scriptHashes) {
+/** The app's policy, as the page's <meta> carries it. */
+export function appPolicy() {
   return [
     "default-src 'self'",
-    `script-src 'self' ${scriptHashes.map((h) => `'${h}'`).join(' ')}`.trim(),
+    "script-src 'self'",
     "style-src 'self'",
     'img-src * data: blob:',
     "media-src 'self' blob:",
@@ -42,19 +45,21 @@ export function headerPolicy(metaPolicy) {
 
 const INLINE_SCRIPT = /<script(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi;
 
-/** The 'sha256-…' source of every inline script in `html`, as CSP hashes them (the exact text between the tags). */
-export function inlineScriptHashes(html) {
-  return [...html.matchAll(INLINE_SCRIPT)]
-    .map((m) => m[1] ?? '')
-    .filter((body) => body.trim() !== '')
-    .map((body) => `sha256-${createHash('sha256').update(body, 'utf8').digest('base64')}`);
+/** The inline scripts in `html` that have any code: the policy would block each. */
+export function inlineScripts(html) {
+  return [...html.matchAll(INLINE_SCRIPT)].map((m) => m[1] ?? '').filter((body) => body.trim() !== '');
 }
 
 const META = /<meta http-equiv="Content-Security-Policy" content="([^"]*)"\s*\/?>/i;
 
-/** Puts the policy into a built index.html, right after <meta charset>, before anything it governs. */
+/**
+ * Puts the policy into a built index.html, right after <meta charset>, before
+ * anything it governs. Throws on an inline script: move it to a file.
+ */
 export function withPolicyMeta(html) {
-  const policy = appPolicy(inlineScriptHashes(html));
+  const inline = inlineScripts(html);
+  if (inline.length) throw new Error(`index.html has ${inline.length} inline script(s); the Content-Security-Policy allows none: put the code in a file under public/`);
+  const policy = appPolicy();
   const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}" />`;
   return html.replace(/(<meta charset="[^"]*"\s*\/?>)/i, `$1\n    ${meta}`);
 }

@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { extname, join, normalize } from 'node:path';
-import { appPolicy, headerPolicy, inlineScriptHashes } from './contentSecurityPolicy.mjs';
+import { appPolicy, headerPolicy } from './contentSecurityPolicy.mjs';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -66,14 +66,11 @@ export async function startStaticServer({ root, port = 0, host = '127.0.0.1', lo
     // hashed assets can be cached for good.
     const isHashed = /\/assets\//.test(found.file);
     // The same policy the build put in the page's <meta>, plus what only a
-    // header can say; scripts (the service worker's included) get it without
-    // the page's inline-script hashes.
-    const isPage = type.startsWith('text/html');
-    const policy = appPolicy(isPage ? inlineScriptHashes(found.data.toString('utf8')) : []);
+    // header can say (the service worker gets it from this header too).
     res.writeHead(200, {
       'Content-Type': type,
       'Cache-Control': isHashed ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'Content-Security-Policy': headerPolicy(policy),
+      'Content-Security-Policy': headerPolicy(appPolicy()),
       'X-Content-Type-Options': 'nosniff',
     });
     res.end(found.data);

@@ -67,7 +67,7 @@ describe('the remembered newest rows', () => {
   });
 });
 
-/** Just enough of the DOM for index.html's first-paint script: elements as plain objects. */
+/** Just enough of the DOM for the first-paint script (public/first-paint.js): elements as plain objects. */
 interface FakeNode {
   tag: string;
   className: string;
@@ -79,8 +79,7 @@ interface FakeNode {
 }
 
 function runFirstPaintScript(storage: Storage, hash: string): FakeNode {
-  const html = readFileSync(resolve(__dirname, '../../../index.html'), 'utf8');
-  const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+  const script = readFileSync(resolve(__dirname, '../../../public/first-paint.js'), 'utf8');
   const make = (tag: string): FakeNode => {
     const node: FakeNode = { tag, className: '', textContent: '', attributes: {}, style: {}, children: [] };
     node['appendChild'] = (child: FakeNode) => node.children.push(child);

@@ -4,7 +4,7 @@
 // the truth and replaces these rows as soon as it has been read.
 import { displayTitle, type Note } from '../../../domain/note';
 
-/** localStorage key of the rows; index.html's first-paint script reads it too. */
+/** localStorage key of the rows; public/first-paint.js reads it too. */
 export const NOTES_HEAD_KEY = 'p2pcloud-notes-head';
 /** More rows than the tallest screen shows. */
 const ROWS = 40;
