@@ -46,7 +46,7 @@
     });
     el(side, 'p', 'count', 'Reading notes…');
     document.getElementById('root').appendChild(app);
-  } catch (e) {
+  } catch {
     // Nothing remembered, or unreadable: the app paints the list itself.
   }
 })();
