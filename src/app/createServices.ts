@@ -9,11 +9,9 @@ import { FilesStore } from '../storage/files';
 import { NotesStore } from '../storage/notes';
 import { watchChanges } from '../storage/changes';
 import { createPeerStore } from '../storage/peerStore';
-import { SchemaNotices } from '../storage/schemaGate';
 import type { SafetyReport } from '../sync/dataSafety';
 import { locateChunks, type ChunkHolding } from '../sync/locateChunks';
 import { createLogger, type Logger } from '../sync/logger';
-import { withDeadlines } from '../sync/peerDeadlines';
 import { PeerDirectory } from '../sync/PeerDirectory';
 import { SafetyTracker } from '../sync/SafetyTracker';
 import { SyncEngine } from '../sync/SyncEngine';
@@ -45,8 +43,6 @@ export interface Services {
   locateChunks: (hashes: readonly string[]) => Promise<ChunkHolding[]>;
   /** Server-to-server links (CouchDB `_replicator`). */
   links: ServerLinks;
-  /** Whether this tab has met a note written by a newer version of the app (domain/schema.ts). */
-  schema: SchemaNotices;
   logger: Logger;
 }
 
@@ -61,11 +57,8 @@ export function createServices(): Services {
   const store = createPeerStore(db);
   let peersChanged: (() => void) | undefined;
   const deviceName = createDeviceNameStore(globalThis.localStorage, navigator.userAgent);
-  // Every request to a peer gets a deadline: one that never answers is away, not "Syncing" forever.
-  const peerFetch = withDeadlines((input, init) => fetch(input, init));
   const openRemote = (url: string, credentials?: PeerCredentials) =>
     new PouchDB(url, {
-      fetch: peerFetch,
       // Never create a database as a side effect of syncing: a typo in a peer
       // address must not quietly create an empty database on someone's server.
       skip_setup: true,
@@ -127,16 +120,14 @@ export function createServices(): Services {
     if (id.startsWith(PEER_ID_PREFIX)) peersChanged?.();
     else partFreed(id, isDeleted);
   });
-  const schema = new SchemaNotices();
   return {
     db,
-    schema,
     checkSafety,
     locateChunks: (hashes) => withPeers((peers) => locateChunks(peers, hashes)),
     links,
-    notes: new NotesStore(db, deviceName.get, undefined, { onNewerSchema: schema.noteNewer }),
+    notes: new NotesStore(db, deviceName.get),
     files,
-    conflicts: new ConflictStore(db, { onNewerSchema: schema.noteNewer }),
+    conflicts: new ConflictStore(db),
     fileConflicts: new FileConflictStore(db),
     deviceName,
     peers,
