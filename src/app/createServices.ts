@@ -9,14 +9,17 @@ import { FilesStore } from '../storage/files';
 import { NotesStore } from '../storage/notes';
 import { watchChanges } from '../storage/changes';
 import { createPeerStore } from '../storage/peerStore';
+import { SchemaNotices } from '../storage/schemaGate';
 import type { SafetyReport } from '../sync/dataSafety';
 import { locateChunks, type ChunkHolding } from '../sync/locateChunks';
 import { createLogger, type Logger } from '../sync/logger';
+import { withDeadlines } from '../sync/peerDeadlines';
 import { PeerDirectory } from '../sync/PeerDirectory';
 import { SafetyTracker } from '../sync/SafetyTracker';
 import { SyncEngine } from '../sync/SyncEngine';
 import { ServerLinks } from '../sync/serverLinks';
 import { SyncHost } from '../sync/SyncHost';
+import { shareConnections } from '../sync/sharedConnections';
 import { listenForWakeUp } from './wakeUp';
 
 /** Name of the device's local database (IndexedDB, through PouchDB's default `idb` adapter). */
@@ -43,6 +46,8 @@ export interface Services {
   locateChunks: (hashes: readonly string[]) => Promise<ChunkHolding[]>;
   /** Server-to-server links (CouchDB `_replicator`). */
   links: ServerLinks;
+  /** Whether this tab has met a note written by a newer version of the app (domain/schema.ts). */
+  schema: SchemaNotices;
   logger: Logger;
 }
 
@@ -57,8 +62,13 @@ export function createServices(): Services {
   const store = createPeerStore(db);
   let peersChanged: (() => void) | undefined;
   const deviceName = createDeviceNameStore(globalThis.localStorage, navigator.userAgent);
+  // Every request to a peer gets a deadline: one that never answers is away, not "Syncing" forever.
+  const peerFetch = withDeadlines((input, init) => fetch(input, init));
+  // One for every handle on a peer: live pulls to one server share its few connections.
+  const sharedFetch = shareConnections(peerFetch);
   const openRemote = (url: string, credentials?: PeerCredentials) =>
     new PouchDB(url, {
+      fetch: sharedFetch,
       // Never create a database as a side effect of syncing: a typo in a peer
       // address must not quietly create an empty database on someone's server.
       skip_setup: true,
@@ -120,14 +130,16 @@ export function createServices(): Services {
     if (id.startsWith(PEER_ID_PREFIX)) peersChanged?.();
     else partFreed(id, isDeleted);
   });
+  const schema = new SchemaNotices();
   return {
     db,
+    schema,
     checkSafety,
     locateChunks: (hashes) => withPeers((peers) => locateChunks(peers, hashes)),
     links,
-    notes: new NotesStore(db, deviceName.get),
+    notes: new NotesStore(db, deviceName.get, undefined, { onNewerSchema: schema.noteNewer }),
     files,
-    conflicts: new ConflictStore(db),
+    conflicts: new ConflictStore(db, { onNewerSchema: schema.noteNewer }),
     fileConflicts: new FileConflictStore(db),
     deviceName,
     peers,
