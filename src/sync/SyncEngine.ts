@@ -31,6 +31,7 @@ export interface PushProgressStore {
   set(peerId: PeerId, seq: string | number): Promise<void>;
   /** The documents the peer refused (id to the peer's words), as last saved; see {@link RefusedDocs}. */
   getRefused?(peerId: PeerId): Promise<Record<string, string> | undefined>;
+  /** Saves the documents the peer refused, replacing what was saved; `{}` when none is left. */
   setRefused?(peerId: PeerId, refused: Record<string, string>): Promise<void>;
 }
 
