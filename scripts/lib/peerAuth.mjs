@@ -5,7 +5,7 @@
 // user's own _users document) allows.
 import { parseAdminHash, verifyPassword } from './peerPasswords.mjs';
 import { asyncRoute, parseBasic, pathSegments, sendJson } from './peerHttp.mjs';
-import { isDbAdmin, isDbMember } from './peerSecurity.mjs';
+import { isDbAdmin, isDbMember, isPublic } from './peerSecurity.mjs';
 import { findUserDoc, USER_PREFIX, USERS_DB } from './peerUsers.mjs';
 
 /**
@@ -88,6 +88,26 @@ async function refusal(req, user, security) {
 }
 
 /**
+ * Whether a request with no credentials may go on: reading a public database
+ * (isPublic), as CouchDB 3 lets anyone. Writing needs a login here
+ * (CouchDB would take anonymous writes of ordinary documents and leave
+ * refusing them to a validate_doc_update function, as deploy-app installs).
+ * @param {import('./peerHttp.mjs').Req} req
+ * @param {SecurityStore} security
+ */
+async function anonymousMayPass(req, security) {
+  const segs = pathSegments(req);
+  const [db] = segs;
+  if (db === undefined || db.startsWith('_') || segs.length < 2) return false;
+  if (!(await security.exists(db)) || !isPublic(security.cached(db) ?? (await security.get(db)))) return false;
+  const isRead = req.method === 'GET' || req.method === 'HEAD';
+  if (segs[1] === '_security' || segs[1] === '_local') return isRead && segs[1] !== '_local';
+  if (segs[1] === '_design') return isRead;
+  // Readers replicate through POSTs too (_bulk_get, _all_docs, _revs_diff with nothing to write).
+  return isRead || (req.method === 'POST' && ['_bulk_get', '_all_docs', '_revs_diff', '_changes'].includes(segs[1] ?? ''));
+}
+
+/**
  * The gate in front of every route: the welcome document and /_up are
  * public, /_session answers who is signed in, everything else needs valid
  * Basic credentials (401) and the right to the resource (403).
@@ -103,6 +123,7 @@ export function authLayer(deps) {
     const creds = parseBasic(req.headers.authorization);
     if (!creds) {
       if (isSession) return sendJson(res, 200, { ok: true, userCtx: { name: null, roles: [] }, info: { authentication_handlers: ['default'] } });
+      if (await anonymousMayPass(req, deps.security)) return next();
       return sendJson(res, 401, NOT_AUTHORIZED);
     }
     const user = await authenticate(creds, deps);

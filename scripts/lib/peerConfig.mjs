@@ -144,3 +144,25 @@ export function corsFromConfigLayer(config) {
     return next();
   };
 }
+
+/**
+ * The Content-Security-Policy CouchDB 3.2+ sends with every attachment it
+ * serves: `sandbox` (no script runs, no service worker registers) unless
+ * [csp] attachments_enable is "false" or attachments_header_value says
+ * otherwise. Design documents' attachments (a couchapp) get it too.
+ * @param {ReturnType<typeof createConfig>} config
+ * @returns {import('./peerHttp.mjs').Handler}
+ */
+export function attachmentCspLayer(config) {
+  return (req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const [db, doc, ...rest] = pathSegments(req);
+    const isAttachment =
+      db !== undefined && !db.startsWith('_') && doc !== undefined &&
+      (doc === '_design' ? rest.length >= 2 : !doc.startsWith('_') && rest.length >= 1);
+    if (isAttachment && config.get('csp', 'attachments_enable') !== 'false') {
+      res.setHeader('Content-Security-Policy', config.get('csp', 'attachments_header_value') ?? 'sandbox');
+    }
+    return next();
+  };
+}

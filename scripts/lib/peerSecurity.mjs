@@ -92,6 +92,19 @@ export function isDbMember(security, user) {
   return names.includes(user.name) || user.roles.some((r) => roles.includes(r));
 }
 
+/**
+ * A public database, which anyone may read without signing in: its _security
+ * has a members group naming nobody, as CouchDB 3 treats an empty one. (A
+ * database whose _security was never set stays as isDbMember says: in
+ * CouchDB 3 a new database is admin-only.)
+ * @param {SecurityObject} security
+ */
+export function isPublic(security) {
+  const members = security.members;
+  if (!members || typeof members !== 'object') return false;
+  return strings(members.names).length === 0 && strings(members.roles).length === 0;
+}
+
 /** Why a _security body is refused, or null when it is acceptable. */
 function invalidSecurity(body) {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return 'the security object must be a JSON object';

@@ -1,7 +1,9 @@
 // A CouchDB-protocol peer on loopback: express-pouchdb behind layers that make
 // it answer like Apache CouchDB 3 where p2pcloud and its tools look:
 // authentication (admins, the `members` option, the _users database) and
-// per-database _security (peerAuth, peerSecurity, peerUsers), the
+// per-database _security, public databases readable without a login
+// (peerAuth, peerSecurity, peerUsers), attachments served with CouchDB's
+// Content-Security-Policy ([csp], peerConfig), the
 // /_node/_local/_config API and config-driven CORS (peerConfig), and the
 // _replicator database with /_scheduler/docs (peerReplicator). Used by
 // `npm start` (the embedded local peer, data on disk) and by every test and
@@ -11,7 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { authLayer } from './peerAuth.mjs';
-import { configRoutes, corsFromConfigLayer, createConfig } from './peerConfig.mjs';
+import { attachmentCspLayer, configRoutes, corsFromConfigLayer, createConfig } from './peerConfig.mjs';
 import { DEFAULT_ITERATIONS, formatAdminHash, hashPassword } from './peerPasswords.mjs';
 import { createReplicator, REPLICATOR_DB } from './peerReplicator.mjs';
 import { createSecurityStore, securityRoutes } from './peerSecurity.mjs';
@@ -183,6 +185,7 @@ export async function startPeerServer(options = {}) {
   app.use(options.corsFromConfig ? corsFromConfigLayer(config) : corsLayer(options.cors !== false));
   app.use(authLayer({ config, members, PouchDB, security }));
   app.use(configRoutes(config));
+  app.use(attachmentCspLayer(config));
   app.use(replicator.routes());
   app.use(securityRoutes(security));
   app.use(usersWriteLayer(PouchDB, config));

@@ -26,7 +26,7 @@ export interface SetupPeerResult {
   /** The user name to sign in with in the app. */
   userName: string;
 }
-export const EXIT: { usage: 2; unreachable: 3; 'not-couchdb': 4; auth: 5; http: 6 };
+export const EXIT: { usage: 2; unreachable: 3; 'not-couchdb': 4; auth: 5; http: 6; 'no-space': 7 };
 export type SetupPeerFailure = keyof typeof EXIT;
 export class SetupPeerError extends Error {
   readonly kind: SetupPeerFailure;

@@ -3,7 +3,8 @@
 // Every step reads first and writes only what differs, so a second run
 // changes nothing and says so. Used by scripts/setup-peer.mjs; the tests call
 // setupPeer() directly with their own fetch and log.
-import { checkDbName, createClient, normalizeOrigin, parseServerUrl, SetupPeerError, unexpected } from './setupPeerHttp.mjs';
+import { checkWelcome, ensureDatabase, readConfigAsAdmin, serverAndAdmin, setConfig } from './couchAdmin.mjs';
+import { checkDbName, createClient, normalizeOrigin, SetupPeerError, unexpected } from './setupPeerHttp.mjs';
 
 export { SetupPeerError, EXIT } from './setupPeerHttp.mjs';
 
@@ -46,65 +47,17 @@ function mergeList(existing, needed) {
 
 /** Checks the options before anything goes over the network. */
 function checkOptions(options) {
-  const target = parseServerUrl(options.url);
-  const admin = options.admin ?? target.credentials?.name;
-  const adminPassword = options.adminPassword ?? (options.admin === undefined ? target.credentials?.password : undefined);
-  if (!admin || adminPassword === undefined) {
-    throw new SetupPeerError('usage', 'Needs a CouchDB server admin: put it in the URL (http://admin:PASSWORD@host:5984) or pass --admin NAME --admin-password PASSWORD.');
-  }
+  const { target, adminAuth } = serverAndAdmin(options);
   if (options.password !== undefined && !options.user) throw new SetupPeerError('usage', '--password needs --user NAME.');
   if (options.user !== undefined && !/^[^_:][^:]*$/.test(options.user)) {
     throw new SetupPeerError('usage', `"${options.user}" cannot be a CouchDB user name (no ":" in it, and not starting with "_").`);
   }
   return {
     target,
-    adminAuth: { name: admin, password: adminPassword },
+    adminAuth,
     origin: options.origin === undefined ? undefined : normalizeOrigin(options.origin),
     db: checkDbName(options.db ?? 'notes'),
   };
-}
-
-/** GET / must be CouchDB's welcome; returns its version (warning about versions before 3). */
-async function checkWelcome(request, ctx, say) {
-  let reply = await request('GET', '/');
-  // [chttpd] require_valid_user = true makes even the welcome need a login.
-  if (reply.status === 401 && reply.json?.error) reply = await request('GET', '/', { auth: ctx.adminAuth });
-  if (reply.status >= 300 && reply.status < 400) {
-    throw new SetupPeerError('not-couchdb', `${ctx.target.display} redirects (HTTP ${reply.status}) to ${reply.location ?? 'another address'}. Run again with the address it redirects to.`);
-  }
-  if (reply.json?.db_name) {
-    throw new SetupPeerError('not-couchdb', `${ctx.target.display} is a database, not the server. Give the server's address and the database with --db ${reply.json.db_name}.`);
-  }
-  if (reply.status !== 200 || typeof reply.json?.couchdb !== 'string') {
-    const kind = reply.contentType ? reply.contentType.split(';')[0] : 'no content type';
-    throw new SetupPeerError('not-couchdb', `${ctx.target.display} answered HTTP ${reply.status} (${kind}), not CouchDB's welcome. Is that the CouchDB port (5984 for http, 6984 for https)?`);
-  }
-  const version = String(reply.json.version ?? 'unknown');
-  const vendor = reply.json.vendor?.name ? ` (${reply.json.vendor.name})` : '';
-  say(`Found CouchDB ${version}${vendor} at ${ctx.target.display}.`);
-  const major = /^(\d+)\./.exec(version);
-  if (major && Number(major[1]) < 3) {
-    ctx.warn(`CouchDB ${version} is older than 3. p2pcloud is tested with CouchDB 3; CORS moved from [httpd] to [chttpd] in 3.0, so the CORS step may not take effect. Upgrading is recommended.`);
-  }
-  return version;
-}
-
-/** The server config, which only a server admin may read. */
-async function readConfigAsAdmin(request, ctx) {
-  const reply = await request('GET', '/_node/_local/_config', { auth: ctx.adminAuth });
-  if (reply.status === 401) {
-    throw new SetupPeerError('auth', `CouchDB refused the admin name or password (HTTP 401). Check the credentials of "${ctx.adminAuth.name}".`);
-  }
-  if (reply.status === 403) {
-    throw new SetupPeerError('auth', `"${ctx.adminAuth.name}" signed in, but is not a server admin (HTTP 403). Use a server admin, e.g. the one set when CouchDB was installed.`);
-  }
-  if (reply.status !== 200 || !reply.json || typeof reply.json !== 'object') throw unexpected('Reading the server config', reply);
-  return reply.json;
-}
-
-async function setConfig(request, ctx, section, key, value) {
-  const reply = await request('PUT', `/_node/_local/_config/${section}/${key}`, { body: value, auth: ctx.adminAuth });
-  if (reply.status !== 200) throw unexpected(`Setting ${section}/${key}`, reply);
 }
 
 /** Turns CORS on for the app's origin without dropping origins, headers or methods already allowed. */
@@ -125,14 +78,6 @@ async function ensureCors(request, ctx, config, say) {
   }
   if (origins.includes('*')) say('CORS: cors/origins is "*" (every origin); left as it is.');
   else if (wanted.every(([, , value]) => value === null)) say(`CORS: already on for ${ctx.origin}.`);
-}
-
-/** Creates a database unless it is there (412); `say` is null to keep quiet about one that is. */
-async function ensureDatabase(request, ctx, name, say) {
-  const reply = await request('PUT', `/${encodeURIComponent(name)}`, { auth: ctx.adminAuth });
-  if (reply.status === 201 || reply.status === 202) return ctx.changed(`created the database "${name}"`);
-  if (reply.status === 412) return say?.(`The database "${name}" is already there.`);
-  throw unexpected(`Creating the database "${name}"`, reply);
 }
 
 /** Creates the user, or sets their password when it differs; keeps their roles and other fields. */

@@ -3,7 +3,7 @@
 // and never contains a password (URLs are shown without their user info).
 
 /** Exit codes of `npm run setup-peer`, one per kind of failure. */
-export const EXIT = { usage: 2, unreachable: 3, 'not-couchdb': 4, auth: 5, http: 6 };
+export const EXIT = { usage: 2, unreachable: 3, 'not-couchdb': 4, auth: 5, http: 6, 'no-space': 7 };
 
 /** A failure with a message meant for the person running the script. */
 export class SetupPeerError extends Error {
