@@ -2,6 +2,7 @@ import { useDataSafety } from '../../hooks/useDataSafety';
 import { useNoteTitles } from '../../hooks/useNoteTitles';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { AddPeerForm } from './AddPeerForm';
+import { HomeServerOffer } from './HomeServerOffer';
 import { InvitePanel } from './InvitePanel';
 import { LocalPeerOffer } from './LocalPeerOffer';
 import { PeerRow } from './PeerRow';
@@ -27,6 +28,7 @@ export function PeersPage() {
         This device syncs, always and both ways, with every peer below: a CouchDB on a Raspberry Pi, a server, or
         another device. Changes relay through any node, so peers need not reach each other.
       </p>
+      <HomeServerOffer knownUrls={peers.map((p) => p.url)} />
       <LocalPeerOffer knownUrls={peers.map((p) => p.url)} />
       <AddPeerForm />
       {peers.length === 0 ? (
