@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import { useStorageInfo } from '../../hooks/useStorageInfo';
+import { ExportImport } from './ExportImport';
 
 function formatBytes(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
@@ -13,7 +14,7 @@ function formatBytes(bytes: number): string {
   return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }
 
-/** Settings: this device's name, what it stores and whether the browser may evict it. */
+/** Settings: this device's name, what it stores, whether the browser may evict it, and export and import of everything. */
 export function SettingsPage() {
   const storage = useStorageInfo();
   const { deviceName } = useServices();
@@ -52,6 +53,7 @@ export function SettingsPage() {
           </p>
         )}
       </section>
+      <ExportImport />
     </div>
   );
 }
