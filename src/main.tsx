@@ -14,7 +14,6 @@ const services = createServices();
 // logged (redacted) and counted, never an error page (see app/pageFaults.ts).
 watchPageFaults(services.logger.child('page'));
 
-window.addEventListener('online', () => services.sync.retryNow());
 // Ask at start-up, not when Settings opens: without it the browser may evict
 // notes no peer has yet when the disk fills up.
 navigator.storage?.persist?.().catch(() => undefined);
