@@ -1,5 +1,7 @@
 import type { PeerCredentials } from '../domain/peer';
 import { parsePeerUrl } from '../domain/peerUrl';
+import { carryApp } from './appLink';
+import { LINK_PREFIX, linkId } from './linkIds';
 import { authHeaders } from './probePeer';
 
 /**
@@ -24,19 +26,15 @@ export interface ServerLink {
   error?: string;
 }
 
-/** Prefix of the `_replicator` documents p2pcloud writes, to list and remove only its own. */
-export const LINK_PREFIX = 'p2pcloud-link:';
+export { LINK_PREFIX } from './linkIds';
 
 type Fetch = typeof fetch;
 
-function serverOf(dbUrl: string): string {
+/** The server of a database URL (its origin, plus any path prefix). */
+export function serverOf(dbUrl: string): string {
   const parsed = parsePeerUrl(dbUrl);
   if (!parsed.ok) throw new Error(`not a database URL: ${dbUrl}`);
   return parsed.value.serverUrl;
-}
-
-function linkId(source: string, target: string): string {
-  return `${LINK_PREFIX}${source}->${target}`;
 }
 
 function endpoint(end: LinkEnd): { url: string; headers?: Record<string, string> } {
@@ -135,6 +133,14 @@ export class ServerLinks {
     const [aCreds, bCreds] = await Promise.all([this.deps.credentialsFor(aUrl), this.deps.credentialsFor(bUrl)]);
     await linkServers({ url: aUrl, credentials: aCreds }, { url: bUrl, credentials: bCreds }, admin, this.deps.fetch);
     await this.deps.admins.set(serverOf(aUrl), admin);
+  }
+
+  /**
+   * Has the first peer's server also replicate the app (deploy-app's
+   * database) to the second one's, which then serves it (sync/appLink.ts).
+   */
+  async carryApp(aUrl: string, bUrl: string, adminA: PeerCredentials, adminB: PeerCredentials, policy: string): Promise<void> {
+    await carryApp({ server: serverOf(aUrl), admin: adminA }, { server: serverOf(bUrl), admin: adminB }, policy, this.deps.fetch);
   }
 
   /** Links on every server this device has an admin login for. */

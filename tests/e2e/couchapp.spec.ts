@@ -93,3 +93,38 @@ test('#14 deployed to a CouchDB peer, the app installs from it, syncs with it in
   await phone.context().close();
   await laptop.context().close();
 });
+
+test('#14 a link between servers can carry the app: the second server then serves it, with no deploy of its own', async ({
+  browser,
+  startPeer,
+  pageErrors,
+}) => {
+  test.setTimeout(180_000);
+  const [piA, piB] = [await startPeer(), await startPeer()];
+  const deployed = await deploy(piA.origin, APP_ROOT);
+  const page = await openFromServer(browser, deployed.address, 'Laptop', pageErrors);
+  const member = { username: MEMBER.username, password: MEMBER.password };
+  await useThisServer(page, piA.dbUrl('notes'));
+  await new PeersPage(page).add(piB.dbUrl('notes'), member);
+
+  const form = page.getByRole('form', { name: 'Link two servers' });
+  await form.getByRole('combobox', { name: 'First server (runs the link)' }).selectOption(piA.dbUrl('notes'));
+  await form.getByRole('combobox', { name: 'Second server' }).selectOption(piB.dbUrl('notes'));
+  await form.getByRole('textbox', { name: 'Admin user name of the first server' }).fill(ADMIN.username);
+  await form.getByLabel('Admin password of the first server').fill(ADMIN.password);
+  await form.getByRole('checkbox', { name: /Also serve the app from the second server/ }).check();
+  await form.getByRole('textbox', { name: 'Admin user name of the second server' }).fill(ADMIN.username);
+  await form.getByLabel('Admin password of the second server').fill(ADMIN.password);
+  await form.getByRole('button', { name: 'Link both ways' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The second server will also serve the app' })).toBeVisible();
+  expect(await page.content()).not.toContain(ADMIN.password);
+
+  // The second server's replication starts when it will: poll, never sleep.
+  const onB = deployed.address.replace(piA.origin, piB.origin);
+  await expect.poll(async () => (await fetch(onB)).status, { timeout: 30_000 }).toBe(200);
+  const phone = await openFromServer(browser, onB, 'Phone', pageErrors);
+  await expect.poll(() => phone.evaluate(async () => !!(await navigator.serviceWorker.ready).active)).toBe(true);
+  await useThisServer(phone, piB.dbUrl('notes'));
+  await page.context().close();
+  await phone.context().close();
+});
