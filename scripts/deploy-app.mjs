@@ -1,10 +1,9 @@
 // `npm run deploy-app -- <couchdb-url> [options]`: builds the app and puts it
 // on a CouchDB 3 server, which then serves p2pcloud to every device (see
 // scripts/lib/deployApp.mjs). Exit codes as setup-peer's, plus 7 for no space.
-import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_APP_DB, deployApp } from './lib/deployApp.mjs';
+import { buildApp, DEFAULT_APP_DB, deployApp } from './lib/deployApp.mjs';
 import { EXIT, SetupPeerError } from './lib/setupPeerHttp.mjs';
 
 const USAGE = `Usage: npm run deploy-app -- <couchdb-url> [options]
@@ -13,6 +12,7 @@ const USAGE = `Usage: npm run deploy-app -- <couchdb-url> [options]
   --db <name>                   the database that holds the app (default: ${DEFAULT_APP_DB})
   --notes-db <name>             the notes database the app offers as its first peer (default: notes)
   --no-build                    deploy dist/ as it is, without building first
+  --dist <folder>               deploy this build instead (implies --no-build)
   --admin <name>                server admin, if not in the URL
   --admin-password <pw>         server admin password (or set SETUP_PEER_ADMIN_PASSWORD)
   --timeout <seconds>           per request (default 60)
@@ -27,6 +27,7 @@ try {
       db: { type: 'string' },
       'notes-db': { type: 'string' },
       'no-build': { type: 'boolean' },
+      dist: { type: 'string' },
       admin: { type: 'string' },
       'admin-password': { type: 'string' },
       timeout: { type: 'string' },
@@ -53,21 +54,12 @@ if (!(timeoutSeconds > 0)) {
   process.exit(EXIT.usage);
 }
 
-if (!values['no-build']) {
-  console.log('Building the app (npm run build)…');
-  try {
-    execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  } catch {
-    console.error('deploy-app: the build failed (see above); nothing was deployed.');
-    process.exit(1);
-  }
-}
-
+if (!values['no-build'] && !values.dist && !buildApp()) process.exit(1);
 try {
   await deployApp(
     {
       url: positionals[0],
-      dist: resolve('dist'),
+      dist: resolve(values.dist ?? 'dist'),
       db: values.db,
       notesDb: values['notes-db'],
       admin: values.admin,

@@ -2,6 +2,8 @@
 // CouchDB 3 server as a p2pcloud peer (see scripts/lib/setupPeer.mjs and
 // docs/raspberry-pi.md). Exits non-zero with a specific message on failure.
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { buildApp, deployApp } from './lib/deployApp.mjs';
 import { setupPeer, SetupPeerError, EXIT } from './lib/setupPeer.mjs';
 
 const USAGE = `Usage: npm run setup-peer -- <couchdb-url> [options]
@@ -14,6 +16,8 @@ const USAGE = `Usage: npm run setup-peer -- <couchdb-url> [options]
   --admin <name>                server admin, if not in the URL
   --admin-password <pw>         server admin password (or set SETUP_PEER_ADMIN_PASSWORD)
   --timeout <seconds>           per request (default 10)
+  --with-app                    also put the app on this server (as npm run deploy-app does), so
+                                phones open it from here; builds it first unless --dist <folder>
 
 Running it again changes only what is missing.`;
 
@@ -29,6 +33,8 @@ try {
       admin: { type: 'string' },
       'admin-password': { type: 'string' },
       timeout: { type: 'string' },
+      'with-app': { type: 'boolean' },
+      dist: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -55,6 +61,7 @@ if (!(timeoutSeconds > 0)) {
 }
 
 try {
+  const adminPassword = values['admin-password'] ?? process.env.SETUP_PEER_ADMIN_PASSWORD;
   await setupPeer(
     {
       url: positionals[0],
@@ -63,11 +70,19 @@ try {
       user: values.user,
       password: values.password ?? (values.user ? process.env.SETUP_PEER_PASSWORD : undefined),
       admin: values.admin,
-      adminPassword: values['admin-password'] ?? process.env.SETUP_PEER_ADMIN_PASSWORD,
+      adminPassword,
       timeoutMs: timeoutSeconds * 1000,
     },
     { fetch, log: (line) => console.log(line) },
   );
+  if (values['with-app']) {
+    console.log('');
+    if (!values.dist && !buildApp()) process.exit(1);
+    await deployApp(
+      { url: positionals[0], dist: resolve(values.dist ?? 'dist'), notesDb: values.db, admin: values.admin, adminPassword, timeoutMs: Math.max(60_000, timeoutSeconds * 1000) },
+      { fetch, log: (line) => console.log(line) },
+    );
+  }
 } catch (err) {
   if (err instanceof SetupPeerError) {
     console.error(`setup-peer: ${err.message}`);

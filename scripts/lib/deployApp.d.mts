@@ -27,3 +27,4 @@ export function deployApp(
   options: DeployAppOptions,
   io: { fetch: typeof fetch; log: (line: string) => void },
 ): Promise<DeployAppResult>;
+export function buildApp(): boolean;

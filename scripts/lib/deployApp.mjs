@@ -3,6 +3,7 @@
 // ("couchapp") and every server that replicates that database serves the same
 // version. Used by scripts/deploy-app.mjs and by `setup-peer --with-app`; the
 // tests call deployApp() directly with their own fetch and log.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
@@ -50,6 +51,18 @@ const VALIDATE = `function (newDoc, oldDoc, userCtx) {
  * @property {string[]} uploaded the files sent (new or changed).
  * @property {number} unchanged how many files the server already had.
  */
+
+/** Runs `npm run build` for deploy-app and setup-peer --with-app; false (said on stderr) when it fails. */
+export function buildApp() {
+  console.log('Building the app (npm run build)…');
+  try {
+    execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    return true;
+  } catch {
+    console.error('The build failed (see above); nothing was deployed.');
+    return false;
+  }
+}
 
 /** Every file of the build, by its path under dist/ with / separators; source maps stay home. */
 async function readBuild(dist) {

@@ -2,11 +2,13 @@
 // CouchDB 3 peer, which serves attachments with `Content-Security-Policy:
 // sandbox` unless [csp] says otherwise and lets nobody in without a login
 // except to a public database, as CouchDB 3.5 does.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appPolicy } from '../../../scripts/lib/contentSecurityPolicy.mjs';
 import { deployApp, type DeployAppOptions } from '../../../scripts/lib/deployApp.mjs';
@@ -174,5 +176,23 @@ describe('#14 deploy-app', () => {
     const resumed = await run({ url: adminUrl(server), dist: next });
     expect(resumed.result.uploaded).toEqual(['sw.js']);
     expect(await (await fetch(`${server.origin}/p2pcloud-app/_design/p2pcloud/sw.js`)).text()).toBe('self.version = 3');
+  });
+
+  it('runs as npm run deploy-app and as setup-peer --with-app: the address, no password, the exit codes', async () => {
+    const server = await couch();
+    const dist = build();
+    const run = promisify(execFile);
+    const deployed = await run('node', ['scripts/deploy-app.mjs', adminUrl(server), '--dist', dist]);
+    expect(deployed.stdout).toContain(`Open the app at: ${server.origin}/p2pcloud-app/_design/p2pcloud/index.html`);
+    expect(deployed.stdout + deployed.stderr).not.toContain(ADMIN.password);
+    const setup = await run('node', ['scripts/setup-peer.mjs', adminUrl(server), '--with-app', '--dist', dist]);
+    expect(setup.stdout).toContain('Nothing changed: this server already serves this build.');
+    expect(setup.stdout + setup.stderr).not.toContain(ADMIN.password);
+    const bad = (await run('node', ['scripts/deploy-app.mjs', adminUrl(server), '--dist', dist, '--db', 'Bad']).catch((e: unknown) => e)) as {
+      code: number;
+      stderr: string;
+    };
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.stderr).toContain('"Bad" is not a valid CouchDB database name');
   });
 });
