@@ -19,6 +19,7 @@ import {
 import { frontText, parseNoteFile } from '../domain/frontMatter';
 import { splitExtension } from '../domain/exportNames';
 import { NOTE_SCHEMA_VERSION } from '../domain/note';
+import { breather } from './breather';
 import { importFile } from './importFiles';
 import { ImportError, readAll, type ImportEntry } from './importSources';
 import type { AttachmentBody } from './chunks';
@@ -132,7 +133,9 @@ async function importNotes(
   summary: ImportSummary,
 ): Promise<void> {
   const docs: NoteDoc[] = [];
+  const breathe = breather();
   for (const entry of entries) {
+    await breathe.maybePause();
     if (entry.size > MAX_NOTE_BYTES) {
       summary.skipped.push({ path: entry.path, reason: 'too large for a note (over 16 MB)' });
       continue;
