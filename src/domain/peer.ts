@@ -20,6 +20,12 @@ export interface PeerConfig {
   needsLogin?: boolean;
   /** User name this device signs in with, if any (the password is stored apart). */
   username?: string;
+  /**
+   * True when the peer holds only ciphertext (issue #16): every device
+   * seals what it sends there and opens what it reads, with the mesh
+   * passphrase, which is kept on each device apart, like credentials.
+   */
+  encrypted?: boolean;
 }
 
 /** A user name and password for one peer. */

@@ -4,6 +4,7 @@ import { fastReplicate, type FastReplicateOptions, type FastResult } from './fas
 import type { Logger } from './logger';
 import { PeerState, combineStates, type PeerStatus } from './peerStatus';
 import { RefusedDocs } from './refusedDocs';
+import type { UnreadableDocs } from './unreadableDocs';
 
 /** The one place PouchDB's replication events become a {@link PeerStatus}. */
 
@@ -51,6 +52,8 @@ export interface PeerReplicationDeps {
    * peer across restarts of its replication. A fresh list when absent.
    */
   refused?: RefusedDocs;
+  /** For a peer marked encrypted: the revisions read from it that did not open (encryptedPeer.ts). */
+  unreadable?: UnreadableDocs;
 }
 
 /** A document as PouchDB's replicator writes it: with its revision history. */
@@ -134,6 +137,11 @@ export class PeerReplication {
       this.goLive();
       // The checkpoints are past what the peer refused: only this sends it again.
       this.retryRefused();
+      // And past what did not open: only this reads it again.
+      this.deps.unreadable
+        ?.retry(this.deps.localDb, this.deps.remoteDb)
+        .then(() => this.deps.onUpdate())
+        .catch((err: unknown) => this.deps.logger.debug('unreadable documents not read again', describeError(err)));
     });
   }
 
@@ -154,7 +162,11 @@ export class PeerReplication {
     const failure = this.dirs.push.error ?? this.dirs.pull.error;
     const shown = failure && state !== PeerState.upToDate && state !== PeerState.active ? failure : undefined;
     // Syncing goes on around a refused document, so it is named in any state.
-    const error = shown ?? (this.refused.size ? { reason: 'refused' as const, detail: this.refused.detail(), docIds: this.refused.ids() } : undefined);
+    const unreadable = this.deps.unreadable;
+    const error =
+      shown ??
+      (unreadable?.size ? { reason: 'unreadable' as const, detail: unreadable.detail(), docIds: unreadable.ids() } : undefined) ??
+      (this.refused.size ? { reason: 'refused' as const, detail: this.refused.detail(), docIds: this.refused.ids() } : undefined);
     return {
       state,
       ...(this.lastSyncedAt ? { lastSyncedAt: this.lastSyncedAt } : {}),

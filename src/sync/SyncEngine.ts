@@ -1,9 +1,11 @@
 import { CHUNK_ID_PREFIX } from '../domain/file';
 import type { PeerId } from '../domain/ids';
 import type { PeerConfig, PeerCredentials } from '../domain/peer';
+import type { MeshKeyring } from '../domain/envelope';
 import { createBackoff } from './backoff';
 import { isTerminal } from './errors';
 import { ignoreDesignDocs, listDesignDocs } from './designDocs';
+import { encryptPeer, keyringFor } from './encryptedPeer';
 import { hardenRemote } from './hardenRemote';
 import type { Logger } from './logger';
 import { PendingChanges } from './pendingChanges';
@@ -11,11 +13,14 @@ import { PeerReplication, type PulledDoc } from './PeerReplication';
 import { PeerState, type PeerStatus } from './peerStatus';
 import { RefusedDocs } from './refusedDocs';
 import { sameIds } from './sameIds';
+import { UnreadableDocs } from './unreadableDocs';
 
 /** A peer as the engine runs it: its settings plus the credentials kept on this device. */
 export interface EnginePeer {
   config: PeerConfig;
   credentials?: PeerCredentials;
+  /** The mesh passphrase, for a peer marked encrypted; kept on this device only, never logged. */
+  passphrase?: string;
 }
 
 /** Everything the UI needs to show where changes have reached. */
@@ -33,6 +38,10 @@ export interface PushProgressStore {
   getRefused?(peerId: PeerId): Promise<Record<string, string> | undefined>;
   /** Saves the documents the peer refused, replacing what was saved; `{}` when none is left. */
   setRefused?(peerId: PeerId, refused: Record<string, string>): Promise<void>;
+  /** The revisions of an encrypted peer that did not open, as last saved; see {@link UnreadableDocs}. */
+  getUnreadable?(peerId: PeerId): Promise<Record<string, string> | undefined>;
+  /** Saves them, replacing what was saved; `{}` when none is left. */
+  setUnreadable?(peerId: PeerId, unreadable: Record<string, string>): Promise<void>;
 }
 
 /** Collaborators of the {@link SyncEngine}, injected so it runs in Node and the browser. */
@@ -46,9 +55,15 @@ export interface SyncEngineDeps {
   batchSize?: number;
 }
 
-/** A peer syncs unless paused here, or it needs a login this device has not been given. */
+/** A peer syncs unless paused here, or it needs a login or a passphrase this device has not been given. */
 function runnable(peer: EnginePeer): boolean {
-  return !peer.config.isPaused && !(peer.config.needsLogin && !peer.credentials);
+  return !peer.config.isPaused && !(peer.config.needsLogin && !peer.credentials) && !(peer.config.encrypted && !peer.passphrase);
+}
+
+/** What a peer that does not run shows. */
+function idleState(peer: EnginePeer): PeerState {
+  if (peer.config.isPaused) return PeerState.paused;
+  return peer.config.encrypted && !peer.passphrase ? PeerState.passphraseNeeded : PeerState.signInNeeded;
 }
 
 /**
@@ -70,6 +85,10 @@ interface RunningPeer {
   unsentChunks?: string[];
   /** The peer's design documents, left alone (designDocs.ts), to name on its row. */
   designDocs?: string[];
+  /** For a peer marked encrypted: revisions read from it that did not open; kept across restarts. */
+  unreadable?: UnreadableDocs;
+  /** The keys of its passphrase, kept across restarts so that they are derived once. */
+  keyring?: MeshKeyring;
 }
 
 /**
@@ -120,7 +139,7 @@ export class SyncEngine {
       if (!wanted.has(id)) this.stopPeer(id, run, true);
     }
     for (const peer of peers) {
-      const fingerprint = JSON.stringify([peer.config.url, peer.config.isPaused, peer.credentials ?? null]);
+      const fingerprint = JSON.stringify([peer.config.url, peer.config.isPaused, peer.credentials ?? null, peer.config.encrypted === true, peer.passphrase ?? null]);
       const current = this.running.get(peer.config.id);
       if (current && current.fingerprint === fingerprint) continue;
       if (current) this.stopPeer(peer.config.id, current, false);
@@ -129,6 +148,7 @@ export class SyncEngine {
         fingerprint,
         pushedSeq: await this.deps.progress.get(peer.config.id),
         refused: current?.peer.config.url === peer.config.url ? current.refused : await this.refusedFor(peer.config.id),
+        ...(peer.config.encrypted ? await this.encryptionFor(peer, current) : {}),
       };
       this.running.set(peer.config.id, run);
       if (runnable(peer)) this.startPeer(run);
@@ -188,6 +208,21 @@ export class SyncEngine {
     }, saved);
   }
 
+  /** A peer marked encrypted: its list of unreadable revisions and its keys, those of `current` when they still apply. */
+  private async encryptionFor(peer: EnginePeer, current?: RunningPeer): Promise<Pick<RunningPeer, 'unreadable' | 'keyring'>> {
+    const { progress, logger } = this.deps;
+    const id = peer.config.id;
+    const isSame = current?.peer.config.url === peer.config.url;
+    const unreadable =
+      (isSame ? current.unreadable : undefined) ??
+      new UnreadableDocs((saved) => {
+        progress.setUnreadable?.(id, saved).catch((err: unknown) => logger.warn('could not save unreadable documents', String(err)));
+        this.publish();
+      }, (await progress.getUnreadable?.(id)) ?? {});
+    const keyring = isSame && current.peer.passphrase === peer.passphrase ? current.keyring : keyringFor(peer.passphrase);
+    return { unreadable, ...(keyring ? { keyring } : {}) };
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -197,7 +232,10 @@ export class SyncEngine {
 
   private startPeer(run: RunningPeer): void {
     const { config, credentials } = run.peer;
-    const remote = ignoreDesignDocs(hardenRemote(this.deps.openRemote(config.url, credentials)), (id, isDeleted) =>
+    const opened = hardenRemote(this.deps.openRemote(config.url, credentials));
+    // Only a peer marked encrypted is touched: a plain peer's handle is as before.
+    const sealed = run.keyring && run.unreadable ? encryptPeer(opened, run.keyring, run.unreadable) : opened;
+    const remote = ignoreDesignDocs(sealed, (id, isDeleted) =>
       this.noteDesignDocs(run, isDeleted ? (run.designDocs ?? []).filter((d) => d !== id) : [...(run.designDocs ?? []), id]),
     );
     run.remote = remote;
@@ -212,6 +250,7 @@ export class SyncEngine {
       backOff: this.deps.backOff ?? createBackoff(),
       batchSize: this.deps.batchSize,
       refused: run.refused,
+      ...(run.unreadable ? { unreadable: run.unreadable } : {}),
       logger: this.deps.logger.child(config.id),
       onUpdate: () => this.publish(),
       onPulled: (docs) => this.relay(config.id, docs),
@@ -265,7 +304,7 @@ export class SyncEngine {
     for (const [id, run] of this.running) {
       const base: PeerStatus = run.replication
         ? run.replication.status()
-        : { state: run.peer.config.isPaused ? PeerState.paused : PeerState.signInNeeded };
+        : { state: idleState(run.peer) };
       peers[id] = {
         ...base,
         ...(run.pending !== undefined ? { pending: run.pending } : {}),

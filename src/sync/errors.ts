@@ -22,6 +22,12 @@ export type SyncErrorReason =
    * a member who may read but not write); the others keep syncing.
    */
   | 'refused'
+  /**
+   * A peer marked encrypted holds documents this device cannot open (another
+   * passphrase, changed on the peer, or plain); they are not stored here and
+   * the others keep syncing.
+   */
+  | 'unreadable'
   | 'unknown';
 
 /** A classified replication failure. */

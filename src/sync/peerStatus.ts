@@ -18,6 +18,8 @@ export const PeerState = {
   paused: 'paused',
   /** Learnt from the mesh; needs credentials entered on this device first. */
   signInNeeded: 'signInNeeded',
+  /** Marked encrypted; needs the mesh passphrase entered on this device first. */
+  passphraseNeeded: 'passphraseNeeded',
 } as const;
 export type PeerState = (typeof PeerState)[keyof typeof PeerState];
 

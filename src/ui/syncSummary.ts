@@ -17,7 +17,7 @@ export function summarizeSync(snapshot: HostSnapshot): SyncSummary {
   }
   const statuses = active.map((p) => snapshot.statuses[p.id]);
   // A peer that refused a document syncs on, yet lacks it: never "up to date".
-  const errors = statuses.filter((s) => s?.state === 'failed' || s?.state === 'unauthorized' || s?.error?.reason === 'refused').length;
+  const errors = statuses.filter((s) => s?.state === 'failed' || s?.state === 'unauthorized' || s?.error?.reason === 'refused' || s?.error?.reason === 'unreadable').length;
   if (errors) return { tone: 'error', text: `${plural(errors, 'peer')} with an error` };
   const signIn = statuses.filter((s) => s?.state === 'signInNeeded').length;
   if (signIn === statuses.length) return { tone: 'error', text: `Sign in to use ${plural(signIn, 'peer')}` };

@@ -105,6 +105,7 @@ export const PEER_STATE_LABEL: Record<PeerState, string> = {
   failed: 'Error',
   paused: 'Paused on this device',
   signInNeeded: 'Sign in to use',
+  passphraseNeeded: 'Enter the mesh passphrase to use',
 };
 
 /** What the peer row says about the peer's design documents, which the app leaves alone (sync/designDocs.ts). */
@@ -137,6 +138,11 @@ export function syncErrorNotice(reason: SyncErrorReason, docIds?: readonly strin
       return {
         title: `The peer refused ${docIds && docIds.length === 1 ? 'one document' : `${docIds?.length ?? 'some'} documents`}: ${(docIds ?? []).join(', ')}. It does not have ${docIds && docIds.length === 1 ? 'it' : 'them'}.`,
         help: 'Everything else keeps syncing. The peer’s rules or this user’s rights forbid it: edit the note, ask the peer’s owner, or sign in as a user who may write; it is sent again whenever syncing with this peer restarts.',
+      };
+    case 'unreadable':
+      return {
+        title: `This device could not open ${docIds && docIds.length === 1 ? 'one document' : `${docIds?.length ?? 'some'} documents`} from this encrypted peer: ${(docIds ?? []).join(', ')}. ${docIds && docIds.length === 1 ? 'It was' : 'They were'} not stored here.`,
+        help: 'Everything else keeps syncing. Check the mesh passphrase entered for this peer: with another passphrase, or changed on the peer, or plain where ciphertext was expected, nothing is stored. They are read again whenever syncing with this peer restarts.',
       };
     case 'unknown':
       return { title: 'Syncing with this peer failed.', help: 'Pause and resume the peer to retry.' };

@@ -1,0 +1,112 @@
+import { EnvelopeError, MeshKeyring } from '../domain/envelope';
+import { openAttachment, openDoc, sealDoc } from './sealedDocs';
+import type { UnreadableDocs } from './unreadableDocs';
+
+/**
+ * Patches the engine's handle on a peer marked encrypted (issue #16), in
+ * the style of designDocs.ts, so that everything written through it is
+ * sealed (sealedDocs.ts) and everything read through it is opened before
+ * PouchDB stores it here. The local database always holds plain documents.
+ * - `bulkDocs` and `put` seal (the live push, the catch-up push, the relay,
+ *   refused documents sent again);
+ * - `bulkGet` (the live and catch-up pulls), `get` (attachments, `open_revs`)
+ *   and `allDocs` with `include_docs` open; `getAttachment` decrypts;
+ * - a revision that fails to open (plain, tampered, another passphrase) is
+ *   left out of a `bulkGet` or `open_revs` answer, so it is never stored, and
+ *   recorded in `unreadable` for the peer row; a lone `get` of one throws.
+ * Checkpoints (`_local/`) pass as they are, so replication ids and
+ * checkpoints are the same as through a plain handle.
+ * @remarks `changes` with `include_docs` is refused: nothing in the engine
+ * asks for it, and a feed's events cannot wait for a decryption.
+ * @returns the same handle, patched.
+ */
+export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unreadable: UnreadableDocs): PouchDB.Database {
+  type AnyDoc = Record<string, unknown>;
+  const handle = remote as unknown as {
+    bulkDocs: (docs: unknown, options?: object) => Promise<unknown[]>;
+    put: (doc: AnyDoc, options?: object) => Promise<unknown>;
+    bulkGet: (options: object) => Promise<{ results: Array<{ id: string; docs: Array<{ ok?: AnyDoc }> }> }>;
+    get: (id: string, options?: object) => Promise<AnyDoc | Array<{ ok?: AnyDoc; unreadable?: unknown }>>;
+    allDocs: (options?: { include_docs?: boolean }) => Promise<{ rows: Array<{ id: string; doc?: AnyDoc }> }>;
+    getAttachment: (id: string, name: string, options?: object) => Promise<unknown>;
+    changes: (options?: { include_docs?: boolean }) => unknown;
+  };
+  const original = {
+    bulkDocs: handle.bulkDocs.bind(remote),
+    put: handle.put.bind(remote),
+    bulkGet: handle.bulkGet.bind(remote),
+    get: handle.get.bind(remote),
+    allDocs: handle.allDocs.bind(remote),
+    getAttachment: handle.getAttachment.bind(remote),
+    changes: handle.changes.bind(remote),
+  };
+  const seal = (docs: AnyDoc[]) => Promise.all(docs.map((doc) => sealDoc(keyring, doc)));
+  /** The opened revision, or undefined (recorded as unreadable) when it does not open. */
+  const tryOpen = async (doc: AnyDoc): Promise<AnyDoc | undefined> => {
+    const [id, rev] = [String(doc['_id']), String(doc['_rev'])];
+    try {
+      const opened = await openDoc(keyring, doc);
+      unreadable.opened(id, rev);
+      return opened;
+    } catch (err) {
+      if (!(err instanceof EnvelopeError)) throw err;
+      unreadable.add(id, rev, err);
+      return undefined;
+    }
+  };
+
+  // Options are always passed: PouchDB's methods read them without a default when given `undefined`.
+  handle.bulkDocs = async (docs, options) => {
+    if (Array.isArray(docs)) return original.bulkDocs(await seal(docs as AnyDoc[]), options ?? {});
+    const wrapped = docs as { docs: AnyDoc[] };
+    return original.bulkDocs({ ...wrapped, docs: await seal(wrapped.docs) }, options ?? {});
+  };
+  handle.put = async (doc, options) => original.put(await sealDoc(keyring, doc), options ?? {});
+  handle.bulkGet = async (options) => {
+    const res = await original.bulkGet(options);
+    for (const result of res.results) {
+      const docs = await Promise.all(result.docs.map(async (item) => (item.ok ? { ok: await tryOpen(item.ok) } : item)));
+      // Left out rather than turned into an error: PouchDB's replicator (and the catch-up)
+      // would retry an error forever; the list of unreadable revisions remembers it.
+      result.docs = docs.filter((item) => !('ok' in item) || item.ok !== undefined);
+    }
+    return res;
+  };
+  handle.get = async (id, options) => {
+    const res = await original.get(id, options ?? {});
+    if (!Array.isArray(res)) {
+      const opened = await tryOpen(res);
+      if (!opened) throw new EnvelopeError('authentication', `${id} could not be opened (${unreadableOf(unreadable)})`);
+      return opened;
+    }
+    return Promise.all(
+      res.map(async (row) => {
+        if (!row.ok) return row;
+        const opened = await tryOpen(row.ok);
+        return opened ? { ok: opened } : { unreadable: row.ok['_rev'] };
+      }),
+    );
+  };
+  handle.allDocs = async (options) => {
+    const res = await original.allDocs(options ?? {});
+    if (!options?.include_docs) return res;
+    for (const row of res.rows) {
+      if (!row.doc) continue;
+      const opened = await tryOpen(row.doc);
+      if (opened) row.doc = opened;
+      else delete row.doc;
+    }
+    return res;
+  };
+  handle.getAttachment = async (id, name, options) => openAttachment(keyring, id, name, await original.getAttachment(id, name, options ?? {}));
+  handle.changes = (options) => {
+    if (options?.include_docs) throw new EnvelopeError('unsupported', 'changes with include_docs from an encrypted peer: read the documents with bulkGet');
+    return original.changes(options ?? {});
+  };
+  return remote;
+}
+
+const unreadableOf = (list: UnreadableDocs) => list.detail();
+
+/** The keyring of a passphrase, or undefined without one. */
+export const keyringFor = (passphrase: string | undefined): MeshKeyring | undefined => (passphrase ? new MeshKeyring(passphrase) : undefined);
