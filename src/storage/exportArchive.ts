@@ -141,7 +141,7 @@ class ZipStream {
   private readonly zip = new Zip((err, chunk) => {
     if (err) this.failure = err;
     else {
-      this.pending.push(chunk as Uint8Array<ArrayBuffer>);
+      this.pending.push(chunk);
       this.pendingBytes += chunk.byteLength;
       if (this.pendingBytes >= FLUSH_BYTES) this.flush();
     }
