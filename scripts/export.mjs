@@ -156,7 +156,10 @@ export async function exportToFolder(url, folder) {
   const { db, auth } = parsePeer(url);
   const api = couch(db, auth);
   const before = await previousManifest(layout, folder);
-  const { ids, lastSeq } = await changedSince(api, before?.since ?? 0);
+  const changes = await changedSince(api, before?.since ?? 0);
+  const { lastSeq } = changes;
+  // What could not be written last time (a file whose parts had not all reached the peer) is tried again.
+  const ids = [...new Set([...changes.ids, ...(before?.skipped ?? []).map((s) => s.id)])];
   const changed = new Set(ids);
   const names = new layout.NameAllocator();
   const keptNotes = (before?.notes ?? []).filter((n) => !changed.has(n.id));
@@ -193,6 +196,11 @@ export async function exportToFolder(url, folder) {
         await rm(join(folder, `${path}.part`), { force: true });
         counts.skipped.push({ id, reason: `“${file.name}”: ${problem}` });
         manifest.skipped.push({ id, reason: problem });
+        // The copy an earlier run wrote stays until the new version can be written whole.
+        for (const old of oldPaths.get(id) ?? []) {
+          written.add(old.path);
+          manifest.files.push(old);
+        }
         continue;
       }
       written.add(path);

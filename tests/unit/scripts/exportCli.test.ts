@@ -39,7 +39,7 @@ async function setup() {
     expect(`${stdout}${stderr}`).not.toContain(MEMBER.password);
     return stdout;
   };
-  return { peer, folder, notes, files, push, exportNow };
+  return { peer, folder, db, notes, files, push, exportNow };
 }
 
 async function listAll(dir: string, prefix = ''): Promise<string[]> {
@@ -87,6 +87,22 @@ describe('npm run export', () => {
 
     // Nothing changed: nothing written.
     expect(await exportNow()).toContain('notes 0 written, 3 unchanged; files 0 written, 1 unchanged; 0 removed.');
+  });
+
+  it('#17 a file whose parts have not all reached the peer is skipped, said so, and written by the next run', async () => {
+    const { folder, db, files, push, exportNow, peer } = await setup();
+    const content = new Uint8Array(randomBytes(CHUNK_SIZE + 5));
+    const added = await files.add({ file: new File([content], 'late.bin') });
+    // Only the file document reaches the peer, as when its parts are still on their way.
+    const remote = openRemote(peer.dbUrl('notes'), MEMBER);
+    await db.replicate.to(remote, { doc_ids: [added.id] });
+    const first = await exportNow();
+    expect(first).toContain('files 0 written, 0 unchanged');
+    expect(first).toContain(`Skipped ${added.id}: “late.bin”: a part of it is missing on the peer`);
+    expect(await listAll(folder)).toEqual(['p2pcloud.json']);
+    await push();
+    expect(await exportNow()).toContain('files 1 written, 0 unchanged');
+    expect(sha(new Uint8Array(await readFile(join(folder, 'files/late.bin'))))).toBe(sha(content));
   });
 
   it('#17 a wrong password is reported without the password', async () => {
