@@ -17,6 +17,7 @@ type ImportState =
   | { kind: 'done'; summary: ImportSummary }
   | { kind: 'failed'; message: string };
 
+const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 const isAbort = (err: unknown) => (err as { name?: string })?.name === 'AbortError';
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -80,7 +81,7 @@ export function ExportImport() {
       {exporting.kind === 'running' && <ExportRunning progress={exporting.progress} onCancel={() => abort.current?.abort()} />}
       {exporting.kind === 'done' && (
         <div role="status" data-testid="export-result">
-          Exported {exporting.notes} notes and {exporting.files} files ({formatSize(exporting.size)}).
+          Exported {count(exporting.notes, 'note')} and {count(exporting.files, 'file')} ({formatSize(exporting.size)}).
           {exporting.skipped.map((s) => (
             <p key={s.id}>Left out: {s.reason}.</p>
           ))}
