@@ -1,8 +1,10 @@
 // Issue #17 item 5: import and export of 10,000 notes, timed in Chromium,
 // with the page's long tasks recorded. The figures are reported on every run
 // (test annotations and the log); the bounds of the issue (under 10 s each,
-// no long task over 200 ms) are asserted with SLOW=1, on a machine not
-// shared with other tests: on two shared cores every figure stretches.
+// no long task over 200 ms) are asserted, on a machine not shared with other
+// tests: on two shared cores every figure stretches. It runs only with
+// SLOW=1: minutes of a loaded CI run for a measurement (the round trip
+// itself is export-import.spec.ts, in every run).
 import { writeFile } from 'node:fs/promises';
 import { BlobWriter, TextReader, ZipWriter } from '@zip.js/zip.js/lib/zip-core-native.js';
 import { expect, test } from './fixtures';
@@ -23,6 +25,7 @@ async function notesZip(): Promise<Buffer> {
 }
 
 test('#17 import and export of 10,000 notes: time and longest task', async ({ openDevice }, testInfo) => {
+  test.skip(!isStrict, 'a timed run: SLOW=1 npm run e2e');
   test.setTimeout(300_000);
   const zipPath = testInfo.outputPath('notes-10k.zip');
   await writeFile(zipPath, new Uint8Array(await notesZip()));
