@@ -117,6 +117,7 @@ export function createServices(): Services {
     credentialsFor: async (url) => store.getCredentials(peerIdFor(url)),
     admins: store.admins,
     fetch: (input, init) => fetch(input, init),
+    isEncrypted: async (url) => (await store.list()).some((p) => p.url === url && p.encrypted === true),
   });
   const files = new FilesStore(db, {
     deviceName: deviceName.get,

@@ -216,10 +216,16 @@ export class SyncHost {
     this.update({ peers });
     if (!this.engine) return;
     this.scheduleSafetyCheck();
+    // Read only when some peer is encrypted: a plain mesh never touches the passphrase.
+    const passphrase = peers.some((p) => p.encrypted) ? await this.deps.store.getPassphrase?.() : undefined;
     const withCredentials = await Promise.all(
       peers.map(async (config) => {
         const credentials = await this.deps.store.getCredentials(config.id);
-        return credentials ? { config, credentials } : { config };
+        return {
+          config,
+          ...(credentials ? { credentials } : {}),
+          ...(config.encrypted && passphrase ? { passphrase } : {}),
+        };
       }),
     );
     await this.engine.setPeers(withCredentials);

@@ -122,6 +122,13 @@ export interface ServerLinksDeps {
   credentialsFor: (peerUrl: string) => Promise<PeerCredentials | undefined>;
   admins: { get: (server: string) => Promise<PeerCredentials | undefined>; set: (server: string, c: PeerCredentials) => Promise<void> };
   fetch: Fetch;
+  /** Whether the peer at this URL is marked encrypted (issue #16); every peer is plain when absent. */
+  isEncrypted?: (peerUrl: string) => Promise<boolean>;
+}
+
+/** A server link this app will not write, with the reason in its message. */
+export class LinkRefused extends Error {
+  override readonly name = 'LinkRefused';
 }
 
 /** Links between servers, with admin logins remembered on this device only. */
@@ -130,6 +137,13 @@ export class ServerLinks {
 
   /** Links two peers both ways, run by the first one's server; remembers the admin login here. */
   async link(aUrl: string, bUrl: string, admin: PeerCredentials): Promise<void> {
+    const isEncrypted = this.deps.isEncrypted ?? (() => Promise.resolve(false));
+    const [aSealed, bSealed] = await Promise.all([isEncrypted(aUrl), isEncrypted(bUrl)]);
+    if (aSealed !== bSealed) {
+      throw new LinkRefused(
+        `${aSealed ? aUrl : bUrl} is encrypted and ${aSealed ? bUrl : aUrl} is not: a server link copies documents as they are, so CouchDB would copy ciphertext into the plain peer and plain documents into the encrypted one. Link two encrypted peers, or two plain ones; this device relays between them meanwhile.`,
+      );
+    }
     const [aCreds, bCreds] = await Promise.all([this.deps.credentialsFor(aUrl), this.deps.credentialsFor(bUrl)]);
     await linkServers({ url: aUrl, credentials: aCreds }, { url: bUrl, credentials: bCreds }, admin, this.deps.fetch);
     await this.deps.admins.set(serverOf(aUrl), admin);

@@ -21,8 +21,10 @@ export function JoinPage() {
     setIsBusy(true);
     setProblem(undefined);
     const run = async () => {
-      const credentials = link.hasCredentials && passphrase ? await link.unlock(passphrase) : {};
-      for (const peer of link.peers) await peers.adopt(peer.url, peer.username, credentials[peer.url]);
+      const { credentials, meshPassphrase } = link.hasCredentials && passphrase ? await link.unlockAll(passphrase) : { credentials: {}, meshPassphrase: undefined };
+      // Before the peers: an encrypted one then starts with its passphrase rather than waiting for it.
+      if (meshPassphrase) await peers.setPassphrase(meshPassphrase);
+      for (const peer of link.peers) await peers.adopt(peer.url, peer.username, credentials[peer.url], peer.encrypted === true);
       window.location.hash = '#/peers';
     };
     run()
@@ -41,6 +43,7 @@ export function JoinPage() {
           <li key={p.url}>
             {p.url}
             {p.username ? ` (as ${p.username})` : ''}
+            {p.encrypted ? ' (encrypted)' : ''}
           </li>
         ))}
       </ul>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import { addPeerNotice, type Notice } from '../../notifications/syncEventToNotice';
+import { PassphraseField, useHasPassphrase } from './EncryptionPanel';
 
 type Outcome = { tone: 'ok'; text: string } | { tone: 'problem'; notice: Notice };
 
@@ -12,6 +13,9 @@ export function AddPeerForm({ initialUrl = '', initialUser = '', initialPassword
   const [password, setPassword] = useState(initialPassword);
   const [isBusy, setIsBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome | undefined>();
+  const [isEncrypted, setIsEncrypted] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  const hasPassphrase = useHasPassphrase(outcome ? 1 : 0);
 
   const credentials = username ? { username, password } : undefined;
   const done = (text: string) => {
@@ -19,6 +23,12 @@ export function AddPeerForm({ initialUrl = '', initialUser = '', initialPassword
     setUrl('');
     setUsername('');
     setPassword('');
+    setPassphrase('');
+    setIsEncrypted(false);
+  };
+  /** The passphrase first: an encrypted peer never starts without it. */
+  const keepPassphrase = async () => {
+    if (isEncrypted && passphrase) await peers.setPassphrase(passphrase);
   };
 
   const run = (work: () => Promise<void>) => {
@@ -34,7 +44,8 @@ export function AddPeerForm({ initialUrl = '', initialUser = '', initialPassword
   const submit = (event: FormEvent) => {
     event.preventDefault();
     run(async () => {
-      const result = await peers.add(url, credentials);
+      await keepPassphrase();
+      const result = await peers.add(url, credentials, { encrypted: isEncrypted });
       if (result.ok) done(`Added ${result.peer.url} (${result.server}). Syncing starts now.`);
       else setOutcome({ tone: 'problem', notice: addPeerNotice(result.problem) });
     });
@@ -42,7 +53,8 @@ export function AddPeerForm({ initialUrl = '', initialUser = '', initialPassword
 
   const createDatabase = () =>
     run(async () => {
-      const result = await peers.createDatabaseAndAdd(url, credentials);
+      await keepPassphrase();
+      const result = await peers.createDatabaseAndAdd(url, credentials, { encrypted: isEncrypted });
       if (result.ok) done(`Created the database and added ${result.peer.url}. Syncing starts now.`);
       else {
         setOutcome({
@@ -83,6 +95,11 @@ export function AddPeerForm({ initialUrl = '', initialUser = '', initialPassword
           autoComplete="current-password"
         />
       </label>
+      <label>
+        <input type="checkbox" name="encrypted" checked={isEncrypted} onChange={(e) => setIsEncrypted(e.target.checked)} /> Encrypted:
+        this peer holds only ciphertext, readable with the mesh passphrase
+      </label>
+      {isEncrypted && hasPassphrase === false && <PassphraseField value={passphrase} onChange={setPassphrase} />}
       <button type="submit" className="primary" disabled={isBusy}>
         {isBusy ? 'Checking…' : 'Add peer'}
       </button>

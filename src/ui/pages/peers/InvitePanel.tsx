@@ -32,8 +32,14 @@ export function InvitePanel({ peers }: { peers: readonly PeerConfig[] }) {
           if (c) credentials[peer.url] = c;
         }
       }
+      // The mesh passphrase goes along with the sign-ins, under the same invite passphrase.
+      const meshPassphrase = withCredentials && peers.some((p) => p.encrypted) ? await directory.passphrase() : undefined;
       const fragment = await makeSetupFragment(
-        { peers: peers.map((p) => ({ url: p.url, ...(p.username ? { username: p.username } : {}) })), credentials },
+        {
+          peers: peers.map((p) => ({ url: p.url, ...(p.username ? { username: p.username } : {}), ...(p.encrypted ? { encrypted: true } : {}) })),
+          credentials,
+          ...(meshPassphrase ? { meshPassphrase } : {}),
+        },
         withCredentials ? passphrase : undefined,
       );
       setLink(`${window.location.origin}${window.location.pathname}${fragment}`);
@@ -48,7 +54,7 @@ export function InvitePanel({ peers }: { peers: readonly PeerConfig[] }) {
       <form onSubmit={make} className="link-form" aria-label="Make a setup link">
         <label>
           <input type="checkbox" checked={withCredentials} onChange={(e) => setWithCredentials(e.target.checked)} /> Include
-          this device’s sign-ins, protected by a passphrase
+          this device’s sign-ins{peers.some((p) => p.encrypted) ? ' and the mesh passphrase of encrypted peers' : ''}, protected by a passphrase
         </label>
         {withCredentials && (
           <input

@@ -4,6 +4,7 @@ import type { PeerConfig } from '../../../domain/peer';
 import type { PeerStatus } from '../../../sync/peerStatus';
 import { PEER_STATE_LABEL, designDocsNote, syncErrorNotice } from '../../notifications/syncEventToNotice';
 import { plural } from '../../syncSummary';
+import { EncryptionPanel } from './EncryptionPanel';
 
 /** One peer: where syncing with it stands, and what can be done about it. */
 export function PeerRow({
@@ -55,6 +56,7 @@ export function PeerRow({
           {status?.error?.detail && <p className="detail">{status.error.detail}</p>}
         </div>
       )}
+      <EncryptionPanel peer={peer} status={status} />
       <div className="peer-actions">
         <button type="button" onClick={() => act(peers.setPaused(peer.id, !peer.isPaused))}>
           {peer.isPaused ? 'Resume' : 'Pause on this device'}

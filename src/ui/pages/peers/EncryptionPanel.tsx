@@ -1,0 +1,101 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useServices } from '../../../app/ServicesContext';
+import type { PeerConfig } from '../../../domain/peer';
+import type { PeerStatus } from '../../../sync/peerStatus';
+
+/** Whether this device holds the mesh passphrase; undefined while unknown. */
+export function useHasPassphrase(generation = 0): boolean | undefined {
+  const { peers, logger } = useServices();
+  const [has, setHas] = useState<boolean | undefined>();
+  useEffect(() => {
+    let isCurrent = true;
+    peers
+      .hasPassphrase()
+      .then((value) => isCurrent && setHas(value))
+      .catch((err: unknown) => logger.warn('reading whether a passphrase is kept failed', String(err)));
+    return () => {
+      isCurrent = false;
+    };
+  }, [peers, logger, generation]);
+  return has;
+}
+
+/** The mesh passphrase, typed; never echoed anywhere else. */
+export function PassphraseField({ value, onChange }: { value: string; onChange: (value: string) => void }) {
+  return (
+    <label className="field">
+      Mesh passphrase <span className="hint">(the same on every device; kept on this device only)</span>
+      <input
+        aria-label="Mesh passphrase"
+        type="password"
+        minLength={8}
+        required
+        autoComplete="new-password"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
+  );
+}
+
+/**
+ * On a peer row: whether the peer is encrypted; for a plain one, switching
+ * it to encrypted (with what that leaves on it); and the passphrase form
+ * when this device lacks it, or the one it has opens nothing.
+ */
+export function EncryptionPanel({ peer, status }: { peer: PeerConfig; status?: PeerStatus }) {
+  const { peers, logger } = useServices();
+  const [generation, setGeneration] = useState(0);
+  const hasPassphrase = useHasPassphrase(generation);
+  const [isSwitching, setIsSwitching] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  const needsPassphrase = status?.state === 'passphraseNeeded' || status?.error?.reason === 'unreadable';
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const run = async () => {
+      if (passphrase) await peers.setPassphrase(passphrase);
+      if (!peer.encrypted) await peers.setEncrypted(peer.id);
+      setPassphrase('');
+      setIsSwitching(false);
+      setGeneration((g) => g + 1);
+    };
+    run().catch((err: unknown) => logger.error('setting up encryption failed', String(err)));
+  };
+
+  if (peer.encrypted && !needsPassphrase) {
+    return (
+      <p className="hint" data-testid="peer-encrypted">
+        Encrypted: this peer holds only ciphertext.
+      </p>
+    );
+  }
+  if (!peer.encrypted && !isSwitching) {
+    return (
+      <button type="button" onClick={() => setIsSwitching(true)}>
+        Make encrypted…
+      </button>
+    );
+  }
+  return (
+    <form className="encrypt-peer" onSubmit={submit} aria-label="Encrypt peer">
+      {!peer.encrypted && (
+        <p className="hint">
+          From now on every device sends this peer only ciphertext, and needs the mesh passphrase to sync with it. The
+          plain copies already on it stay there until its owner recreates that database (delete it in Fauxton and add the
+          peer again with “Create the database”). A server link between it and a plain peer is refused.
+        </p>
+      )}
+      {peer.encrypted && hasPassphrase && <p className="hint">Enter the mesh passphrase again if the one on this device is wrong.</p>}
+      {(needsPassphrase || hasPassphrase === false || peer.encrypted) && <PassphraseField value={passphrase} onChange={setPassphrase} />}
+      <button type="submit" className="primary">
+        {peer.encrypted ? 'Save passphrase and sync' : 'Make encrypted'}
+      </button>
+      {!peer.encrypted && (
+        <button type="button" onClick={() => setIsSwitching(false)}>
+          Cancel
+        </button>
+      )}
+    </form>
+  );
+}
