@@ -102,3 +102,26 @@ test('#17 a file that is not a zip is refused with a clear message, nothing impo
   await expect(a.page.getByTestId('import-result')).toContainText('This is not a zip file, or it is damaged');
   await expect(a.page.getByTestId('import-result')).toContainText('Nothing was imported.');
 });
+
+test('#17 Markdown files dropped on Notes are imported as notes, and dropping them again changes nothing', async ({ page }) => {
+  await page.goto('/#/notes');
+  await expect(page.getByRole('button', { name: 'New note' })).toBeVisible();
+  const dropFiles = async () => {
+    const dataTransfer = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['---\ntitle: From another app\n---\nwritten *elsewhere*\n'], 'elsewhere.md', { type: 'text/markdown' }));
+      transfer.items.add(new File(['plain words'], 'Shopping.txt', { type: 'text/plain' }));
+      return transfer;
+    });
+    await page.getByTestId('notes-drop-zone').dispatchEvent('drop', { dataTransfer });
+  };
+  const counts = page.getByRole('region', { name: 'Import', exact: true }).getByTestId('import-counts');
+  await dropFiles();
+  await expect(counts).toHaveText('Notes: 2 added, 0 updated, 0 unchanged. Files: 0 added, 0 unchanged. Skipped: 0.');
+  await expect(page.getByTestId('note-item').filter({ hasText: 'From another app' })).toBeVisible();
+  await expect(page.getByTestId('note-item').filter({ hasText: 'Shopping' })).toBeVisible();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await dropFiles();
+  await expect(counts).toHaveText('Notes: 0 added, 0 updated, 2 unchanged. Files: 0 added, 0 unchanged. Skipped: 0.');
+  await expect(page.getByTestId('note-item')).toHaveCount(2);
+});

@@ -1,10 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type DragEvent } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import type { Note } from '../../../domain/note';
 import { useDataSafety } from '../../hooks/useDataSafety';
 import { useNotes } from '../../hooks/useNotes';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 import { ConflictResolver } from '../conflicts/ConflictResolver';
+import { ImportState } from '../settings/ImportState';
+import { useImport } from '../../hooks/useImport';
 import { HistoryPanel } from './HistoryPanel';
 import { NoteEditor } from './NoteEditor';
 import { NoteList } from './NoteList';
@@ -22,6 +24,13 @@ export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
   const select = (id: Note['id'] | undefined) => {
     setSelectedId(id);
     setPanel('edit');
+  };
+  const { importing, runImport, cancelImport, dismiss } = useImport();
+  // Markdown files or a zip dropped on Notes are imported as Settings → Import would.
+  const drop = (event: DragEvent<HTMLDivElement>) => {
+    if (!event.dataTransfer.types.includes('Files')) return;
+    event.preventDefault();
+    void runImport([...event.dataTransfer.files]);
   };
   const [search] = useState(() => new NoteSearch());
   useEffect(() => (isComplete ? search.prepare(notes) : undefined), [search, notes, isComplete]);
@@ -50,8 +59,23 @@ export function NotesPage({ initialId }: { initialId?: Note['id'] }) {
   };
 
   return (
-    <div className="notes-page">
+    <div
+      className="notes-page"
+      data-testid="notes-drop-zone"
+      onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()}
+      onDrop={drop}
+    >
       <aside className="notes-side">
+        {importing.kind !== 'idle' && (
+          <section className="notice ok" aria-label="Import">
+            <ImportState importing={importing} onCancel={cancelImport} />
+            {importing.kind !== 'running' && (
+              <button type="button" onClick={dismiss}>
+                Close
+              </button>
+            )}
+          </section>
+        )}
         <div className="notes-tools">
           <input
             type="search"

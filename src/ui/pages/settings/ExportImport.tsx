@@ -2,20 +2,15 @@ import { useRef, useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import { formatSize } from '../../../domain/file';
 import type { ExportProgress } from '../../../storage/exportArchive';
-import type { ImportSummary } from '../../../storage/importArchive';
 import { saveFile } from '../files/saveFile';
+import { ImportState } from './ImportState';
+import { useImport } from '../../hooks/useImport';
 
 type ExportState =
   | { kind: 'idle' }
   | { kind: 'running'; progress?: ExportProgress }
   | { kind: 'done'; notes: number; files: number; size: number; skipped: { id: string; reason: string }[] }
   | { kind: 'stopped'; message: string };
-
-type ImportState =
-  | { kind: 'idle' }
-  | { kind: 'running'; done: number; total: number }
-  | { kind: 'done'; summary: ImportSummary }
-  | { kind: 'failed'; message: string };
 
 const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 const isAbort = (err: unknown) => (err as { name?: string })?.name === 'AbortError';
@@ -26,9 +21,9 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
  * back. The zip and import code is loaded only when used.
  */
 export function ExportImport() {
-  const { db, deviceName } = useServices();
+  const { db } = useServices();
   const [exporting, setExporting] = useState<ExportState>({ kind: 'idle' });
-  const [importing, setImporting] = useState<ImportState>({ kind: 'idle' });
+  const { importing, runImport, cancelImport } = useImport();
   const abort = useRef<AbortController | undefined>(undefined);
 
   const runExport = async () => {
@@ -42,26 +37,6 @@ export function ExportImport() {
       setExporting({ kind: 'done', notes: result.notes, files: result.files, size: result.zip.size, skipped: result.skipped });
     } catch (err) {
       setExporting({ kind: 'stopped', message: isAbort(err) ? 'Export cancelled; nothing was saved.' : `Export failed: ${message(err)}` });
-    } finally {
-      abort.current = undefined;
-    }
-  };
-
-  const runImport = async (picked: File[]) => {
-    if (picked.length === 0) return;
-    const controller = new AbortController();
-    abort.current = controller;
-    setImporting({ kind: 'running', done: 0, total: 0 });
-    try {
-      const { importPicked } = await import('./importPicked');
-      const summary = await importPicked(db, picked, {
-        deviceName: deviceName.get,
-        signal: controller.signal,
-        onProgress: (done, total) => setImporting({ kind: 'running', done, total }),
-      });
-      setImporting({ kind: 'done', summary });
-    } catch (err) {
-      setImporting({ kind: 'failed', message: message(err) });
     } finally {
       abort.current = undefined;
     }
@@ -102,20 +77,7 @@ export function ExportImport() {
         Import a folder
         <input type="file" {...{ webkitdirectory: '' }} disabled={isBusy} onChange={(e) => void runImport([...(e.target.files ?? [])])} />
       </label>
-      {importing.kind === 'running' && (
-        <div data-testid="import-progress">
-          <progress aria-label="Import progress" max={Math.max(1, importing.total)} value={importing.done} /> {importing.done} of {importing.total}
-          <button type="button" onClick={() => abort.current?.abort()}>
-            Cancel
-          </button>
-        </div>
-      )}
-      {importing.kind === 'done' && <ImportResult summary={importing.summary} />}
-      {importing.kind === 'failed' && (
-        <p role="alert" data-testid="import-result">
-          {importing.message}
-        </p>
-      )}
+      <ImportState importing={importing} onCancel={cancelImport} />
     </section>
   );
 }
@@ -135,29 +97,6 @@ function ExportRunning({ progress, onCancel }: { progress?: ExportProgress; onCa
       <button type="button" onClick={onCancel}>
         Cancel
       </button>
-    </div>
-  );
-}
-
-function ImportResult({ summary }: { summary: ImportSummary }) {
-  const { notes, files, skipped, stoppedBy } = summary;
-  return (
-    <div role="status" data-testid="import-result">
-      <p data-testid="import-counts">
-        Notes: {notes.added} added, {notes.updated} updated, {notes.unchanged} unchanged
-        {notes.conflicts > 0 ? `, ${notes.conflicts} competing with a version here (settle them in Conflicts)` : ''}. Files: {files.added} added,{' '}
-        {files.unchanged} unchanged. Skipped: {skipped.length}.
-      </p>
-      {stoppedBy && <p role="alert">Stopped before the end ({stoppedBy}); what is counted above was imported, nothing after it.</p>}
-      {skipped.length > 0 && (
-        <ul aria-label="Skipped">
-          {skipped.map((s) => (
-            <li key={`${s.path}:${s.reason}`}>
-              {s.path}: {s.reason}
-            </li>
-          ))}
-        </ul>
-      )}
     </div>
   );
 }
