@@ -178,6 +178,25 @@ describe('#14 deploy-app', () => {
     expect(await (await fetch(`${server.origin}/p2pcloud-app/_design/p2pcloud/sw.js`)).text()).toBe('self.version = 3');
   });
 
+  it('a server out of space is said so, with its own exit code, and keeps serving the version before', async () => {
+    const server = await couch();
+    await run({ url: adminUrl(server), dist: build() });
+    // CouchDB answers a write it has no disk for with 507 insufficient_storage.
+    const full: typeof fetch = async (input, init) => {
+      const url = input instanceof Request ? input.url : input.toString();
+      if (init?.method === 'PUT' && url.includes('_design/p2pcloud')) {
+        return new Response(JSON.stringify({ error: 'insufficient_storage', reason: 'No space left on device' }), { status: 507 });
+      }
+      return fetch(input, init);
+    };
+    const err = (await deployApp({ url: adminUrl(server), dist: build({ 'sw.js': 'self.version = 4' }) }, { fetch: full, log: () => undefined }).catch(
+      (e: unknown) => e,
+    )) as SetupPeerError;
+    expect(err.exitCode).toBe(EXIT['no-space']);
+    expect(err.message).toContain('no space left for the app');
+    expect(await (await fetch(`${server.origin}/p2pcloud-app/_design/p2pcloud/sw.js`)).text()).toContain('addEventListener');
+  });
+
   it('runs as npm run deploy-app and as setup-peer --with-app: the address, no password, the exit codes', async () => {
     const server = await couch();
     const dist = build();
