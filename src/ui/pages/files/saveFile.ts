@@ -1,5 +1,9 @@
-/** Keeps an object URL alive long enough for the browser to fetch it, then frees the memory. */
-const revokeLater = (url: string) => setTimeout(() => URL.revokeObjectURL(url), 60_000);
+/**
+ * Keeps an object URL alive long enough for the browser to save what it
+ * points at, then frees it: a minute, plus a second per 5 MB (revoking it
+ * while a 1 GiB export was still being written cancelled the download).
+ */
+const revokeLater = (url: string, size: number) => setTimeout(() => URL.revokeObjectURL(url), 60_000 + size / 5_000);
 
 /**
  * Hands a file's content to the browser's download, under its name.
@@ -15,5 +19,5 @@ export function saveFile(content: Blob, name: string): void {
   link.download = name;
   link.rel = 'noopener';
   link.click();
-  revokeLater(url);
+  revokeLater(url, content.size);
 }
