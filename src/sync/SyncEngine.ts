@@ -1,11 +1,11 @@
 import { CHUNK_ID_PREFIX } from '../domain/file';
 import type { PeerId } from '../domain/ids';
 import type { PeerConfig, PeerCredentials } from '../domain/peer';
-import type { MeshKeyring } from '../domain/envelope';
+import { MeshKeyring } from '../domain/envelope';
 import { createBackoff } from './backoff';
 import { isTerminal } from './errors';
 import { ignoreDesignDocs, listDesignDocs } from './designDocs';
-import { encryptPeer, keyringFor } from './encryptedPeer';
+import { encryptPeer } from './encryptedPeer';
 import { hardenRemote } from './hardenRemote';
 import type { Logger } from './logger';
 import { PendingChanges } from './pendingChanges';
@@ -109,6 +109,8 @@ export class SyncEngine {
   private isStarted = false;
   /** Set once {@link setPeers} has been called: from then on, which changes to track is known. */
   private hasPeerList = false;
+  /** The keys of the mesh passphrase, one set for every encrypted peer, so each key is derived once. */
+  private meshKeys?: { passphrase: string; keyring: MeshKeyring };
 
   constructor(private readonly deps: SyncEngineDeps) {
     this.changed = new PendingChanges(
@@ -219,8 +221,10 @@ export class SyncEngine {
         progress.setUnreadable?.(id, saved).catch((err: unknown) => logger.warn('could not save unreadable documents', String(err)));
         this.publish();
       }, (await progress.getUnreadable?.(id)) ?? {});
-    const keyring = isSame && current.peer.passphrase === peer.passphrase ? current.keyring : keyringFor(peer.passphrase);
-    return { unreadable, ...(keyring ? { keyring } : {}) };
+    if (peer.passphrase && this.meshKeys?.passphrase !== peer.passphrase) {
+      this.meshKeys = { passphrase: peer.passphrase, keyring: new MeshKeyring(peer.passphrase) };
+    }
+    return { unreadable, ...(peer.passphrase && this.meshKeys ? { keyring: this.meshKeys.keyring } : {}) };
   }
 
   subscribe = (listener: () => void): (() => void) => {

@@ -1,4 +1,4 @@
-import { EnvelopeError, MeshKeyring } from '../domain/envelope';
+import { EnvelopeError, type MeshKeyring } from '../domain/envelope';
 import { openAttachment, openDoc, sealDoc } from './sealedDocs';
 import type { UnreadableDocs } from './unreadableDocs';
 
@@ -64,12 +64,16 @@ export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unre
   handle.put = async (doc, options) => original.put(await sealDoc(keyring, doc), options ?? {});
   handle.bulkGet = async (options) => {
     const res = await original.bulkGet(options);
-    for (const result of res.results) {
-      const docs = await Promise.all(result.docs.map(async (item) => (item.ok ? { ok: await tryOpen(item.ok) } : item)));
-      // Left out rather than turned into an error: PouchDB's replicator (and the catch-up)
-      // would retry an error forever; the list of unreadable revisions remembers it.
-      result.docs = docs.filter((item) => !('ok' in item) || item.ok !== undefined);
-    }
+    // All at once, not document by document: each decryption is a trip to WebCrypto's
+    // thread, and awaited one after another a batch of 1,000 waited on each in turn.
+    await Promise.all(
+      res.results.map(async (result) => {
+        const docs = await Promise.all(result.docs.map(async (item) => (item.ok ? { ok: await tryOpen(item.ok) } : item)));
+        // Left out rather than turned into an error: PouchDB's replicator (and the catch-up)
+        // would retry an error forever; the list of unreadable revisions remembers it.
+        result.docs = docs.filter((item) => !('ok' in item) || item.ok !== undefined);
+      }),
+    );
     return res;
   };
   handle.get = async (id, options) => {
@@ -90,12 +94,14 @@ export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unre
   handle.allDocs = async (options) => {
     const res = await original.allDocs(options ?? {});
     if (!options?.include_docs) return res;
-    for (const row of res.rows) {
-      if (!row.doc) continue;
-      const opened = await tryOpen(row.doc);
-      if (opened) row.doc = opened;
-      else delete row.doc;
-    }
+    await Promise.all(
+      res.rows.map(async (row) => {
+        if (!row.doc) return;
+        const opened = await tryOpen(row.doc);
+        if (opened) row.doc = opened;
+        else delete row.doc;
+      }),
+    );
     return res;
   };
   handle.getAttachment = async (id, name, options) => openAttachment(keyring, id, name, await original.getAttachment(id, name, options ?? {}));
@@ -107,6 +113,3 @@ export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unre
 }
 
 const unreadableOf = (list: UnreadableDocs) => list.detail();
-
-/** The keyring of a passphrase, or undefined without one. */
-export const keyringFor = (passphrase: string | undefined): MeshKeyring | undefined => (passphrase ? new MeshKeyring(passphrase) : undefined);

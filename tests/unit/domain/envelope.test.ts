@@ -115,3 +115,26 @@ describe('sealed bytes (attachments)', () => {
     expect(await reason(openBinary(keyring, sealed.slice(0, 20), 'chunk:1\ndata'))).toBe('malformed');
   });
 });
+
+describe('the salt a keyring seals with', () => {
+  it('is the one of the first envelope it opened, so a mesh converges on one key', async () => {
+    const first = await new MeshKeyring('correct horse battery staple').sealJson(note, 'x');
+    const other = new MeshKeyring('correct horse battery staple');
+    await other.openJson(first, 'x');
+    expect((await other.sealJson(note, 'y')).kdf).toEqual(first.kdf);
+  });
+
+  it('is its own when it sealed first, and never one of another iteration count or one that did not open', async () => {
+    const mine = new MeshKeyring('correct horse battery staple');
+    const sealed = await mine.sealJson(note, 'x');
+    const older = await new MeshKeyring('correct horse battery staple', 150_000).sealJson(note, 'x');
+    const fresh = new MeshKeyring('correct horse battery staple');
+    await fresh.openJson(older, 'x');
+    await expect(fresh.openJson(sealed, 'wrong place')).rejects.toThrow(EnvelopeError);
+    const next = await fresh.sealJson(note, 'y');
+    expect(next.kdf.iterations).toBe(DEFAULT_ITERATIONS);
+    expect(next.kdf.salt).not.toBe(older.kdf.salt);
+    expect(next.kdf.salt).not.toBe(sealed.kdf.salt);
+    expect((await mine.sealJson(note, 'z')).kdf.salt).toBe(sealed.kdf.salt);
+  });
+});
