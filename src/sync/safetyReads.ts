@@ -101,7 +101,31 @@ export type PeerAnswer = { isReachable: true; missing: string[] } | { isReachabl
  * @remarks With no ids it still sends one empty `_revs_diff`, so a peer that
  * went away is noticed even when nothing changed here.
  */
-export async function askPeer(peer: SafetyPeer, ids: readonly string[], leaves: (id: string) => readonly string[]): Promise<PeerAnswer> {
+export async function askPeer(
+  peer: SafetyPeer,
+  ids: readonly string[],
+  leaves: (id: string) => readonly string[],
+  deadlineMs: number = ANSWER_DEADLINE_MS,
+): Promise<PeerAnswer> {
+  // Each peer is asked on its own clock: the report waits for no peer past the
+  // deadline (a hung Pi accepts the connection and never answers), and a late
+  // answer is simply not used. The request itself has its own deadline too
+  // (peerDeadlines.ts), so nothing stays open for long.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<PeerAnswer>((resolve) => {
+    timer = setTimeout(() => resolve({ isReachable: false, error: `no answer within ${Math.round(deadlineMs / 1000)} s` }), deadlineMs);
+  });
+  try {
+    return await Promise.race([askPeerNow(peer, ids, leaves), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** How long the safety check waits for one peer's whole answer. */
+export const ANSWER_DEADLINE_MS = 10_000;
+
+async function askPeerNow(peer: SafetyPeer, ids: readonly string[], leaves: (id: string) => readonly string[]): Promise<PeerAnswer> {
   const missing: string[] = [];
   try {
     if (!ids.length) await peer.db.revsDiff({});
