@@ -6,8 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { extname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { appPolicy } from './contentSecurityPolicy.mjs';
+import { contentTypeOf } from './contentTypes.mjs';
 import { checkWelcome, ensureDatabase, readConfigAsAdmin, serverAndAdmin, setConfig } from './couchAdmin.mjs';
 import { checkDbName, createClient, SetupPeerError, unexpected } from './setupPeerHttp.mjs';
 
@@ -15,17 +16,6 @@ import { checkDbName, createClient, SetupPeerError, unexpected } from './setupPe
 export const APP_DOC_ID = '_design/p2pcloud';
 export const DEFAULT_APP_DB = 'p2pcloud-app';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.txt': 'text/plain; charset=utf-8',
-  '.ico': 'image/x-icon',
-};
 
 // Only a server admin changes the app: CouchDB lets anyone write ordinary
 // documents to a public database, and this database must hold code only.
@@ -79,7 +69,7 @@ async function readBuild(dist) {
     const name = relative(dist, full).split(sep).join('/');
     const data = await readFile(full);
     const digest = `md5-${createHash('md5').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('base64')}`;
-    files.push({ name, data, digest, contentType: TYPES[extname(name)] ?? 'application/octet-stream' });
+    files.push({ name, data, digest, contentType: contentTypeOf(name) });
   }
   if (!files.some((f) => f.name === 'index.html')) throw new SetupPeerError('usage', `${dist} has no index.html: is it the app's build?`);
   return files.sort((a, b) => a.name.localeCompare(b.name));

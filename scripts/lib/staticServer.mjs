@@ -5,18 +5,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { extname, join, normalize } from 'node:path';
 import { appPolicy, headerPolicy } from './contentSecurityPolicy.mjs';
+import { contentTypeOf } from './contentTypes.mjs';
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.map': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /**
  * @typedef {object} StaticServer
@@ -61,7 +51,7 @@ export async function startStaticServer({ root, port = 0, host = '127.0.0.1', lo
     // Unknown paths get the app shell, as a single-page app's host does.
     if (!found && !extname(path)) found = await body('/index.html');
     if (!found) return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-    const type = TYPES[extname(found.file)] ?? 'application/octet-stream';
+    const type = contentTypeOf(found.file);
     // The service worker and the shell must be revalidated so updates are seen;
     // hashed assets can be cached for good.
     const isHashed = /\/assets\//.test(found.file);

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useResource } from './useResource';
 
-/** What loading a Blob for display came to. */
+/** What loading a Blob for display came to: no URL when there is no Blob. */
 export type BlobUrlState = { state: 'loading' } | { state: 'none' } | { state: 'ready'; url: string } | { state: 'failed'; error: string };
 
 /**
@@ -9,26 +9,14 @@ export type BlobUrlState = { state: 'loading' } | { state: 'none' } | { state: '
  * @param key identifies what to load; a new key loads again.
  */
 export function useBlobUrl(key: string, load: () => Promise<Blob | undefined>): BlobUrlState {
-  const [state, setState] = useState<BlobUrlState & { key?: string }>({ state: 'loading' });
-  useEffect(() => {
-    let url: string | undefined;
-    let isCurrent = true;
-    load()
-      .then((blob) => {
-        if (!isCurrent) return;
-        if (!blob) return setState({ state: 'none', key });
-        url = URL.createObjectURL(blob);
-        setState({ state: 'ready', url, key });
-      })
-      .catch((err: unknown) => {
-        if (isCurrent) setState({ state: 'failed', error: err instanceof Error ? err.message : String(err), key });
-      });
-    return () => {
-      isCurrent = false;
-      if (url) URL.revokeObjectURL(url);
-    };
-    // `load` is recreated on every render; `key` says when it means something new.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-  return state.key === key ? state : { state: 'loading' };
+  const loaded = useResource(
+    key,
+    async () => {
+      const blob = await load();
+      return blob ? URL.createObjectURL(blob) : undefined;
+    },
+    (url) => url && URL.revokeObjectURL(url),
+  );
+  if (loaded.state !== 'ready') return loaded;
+  return loaded.value ? { state: 'ready', url: loaded.value } : { state: 'none' };
 }

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
 import { SNIFF_BYTES, viewFor, type FileView } from '../../../domain/fileView';
+import { useResource } from './useResource';
 
 /** Text files are shown up to this many bytes; the rest is a download away. */
 export const TEXT_SHOWN_BYTES = 1_000_000;
@@ -43,29 +43,10 @@ export function useFileView(
   claimed: { mimeType: string; name: string },
   load: () => Promise<Blob>,
 ): FileViewState {
-  const [state, setState] = useState<FileViewState & { key?: string }>({ state: 'loading' });
-  useEffect(() => {
-    let url: string | undefined;
-    let isCurrent = true;
-    load()
-      .then((content) => prepare(content, claimed))
-      .then((ready) => {
-        if (!isCurrent) {
-          if (ready.url) URL.revokeObjectURL(ready.url);
-          return;
-        }
-        url = ready.url;
-        setState({ ...ready, key });
-      })
-      .catch((err: unknown) => {
-        if (isCurrent) setState({ state: 'failed', error: err instanceof Error ? err.message : String(err), key });
-      });
-    return () => {
-      isCurrent = false;
-      if (url) URL.revokeObjectURL(url);
-    };
-    // `load` and `claimed` are recreated on every render; `key` says when they mean something new.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-  return state.key === key ? state : { state: 'loading' };
+  const shown = useResource(
+    key,
+    async () => prepare(await load(), claimed),
+    (ready) => ready.url && URL.revokeObjectURL(ready.url),
+  );
+  return shown.state === 'ready' ? shown.value : shown;
 }

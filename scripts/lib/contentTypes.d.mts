@@ -1,0 +1,1 @@
+export function contentTypeOf(name: string): string;
