@@ -163,9 +163,11 @@ export class PeerReplication {
     const shown = failure && state !== PeerState.upToDate && state !== PeerState.active ? failure : undefined;
     // Syncing goes on around a refused document, so it is named in any state.
     const unreadable = this.deps.unreadable;
+    const listed = unreadable?.size ? { reason: 'unreadable' as const, detail: unreadable.detail(), docIds: unreadable.ids() } : undefined;
+    // A push stopped because nothing opens (encryptedPeer.ts) names what did not open, with its own words.
     const error =
-      shown ??
-      (unreadable?.size ? { reason: 'unreadable' as const, detail: unreadable.detail(), docIds: unreadable.ids() } : undefined) ??
+      (shown?.reason === 'unreadable' && listed ? { ...listed, detail: shown.detail } : shown) ??
+      listed ??
       (this.refused.size ? { reason: 'refused' as const, detail: this.refused.detail(), docIds: this.refused.ids() } : undefined);
     return {
       state,

@@ -1,5 +1,5 @@
 import { EnvelopeError, type MeshKeyring } from '../domain/envelope';
-import { openAttachment, openDoc, sealDoc } from './sealedDocs';
+import { isLeftPlain, openAttachment, openDoc, sealDoc } from './sealedDocs';
 import type { UnreadableDocs } from './unreadableDocs';
 
 /**
@@ -13,7 +13,10 @@ import type { UnreadableDocs } from './unreadableDocs';
  *   and `allDocs` with `include_docs` open; `getAttachment` decrypts;
  * - a revision that fails to open (plain, tampered, another passphrase) is
  *   left out of a `bulkGet` or `open_revs` answer, so it is never stored, and
- *   recorded in `unreadable` for the peer row; a lone `get` of one throws.
+ *   recorded in `unreadable` for the peer row; a lone `get` of one throws;
+ * - once revisions failed authentication and none opened, writes throw: a
+ *   device with another passphrase must not fill the peer with documents
+ *   no other device can open (a peer with nothing to read cannot tell).
  * Checkpoints (`_local/`) pass as they are, so replication ids and
  * checkpoints are the same as through a plain handle.
  * @remarks `changes` with `include_docs` is refused: nothing in the engine
@@ -40,16 +43,27 @@ export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unre
     getAttachment: handle.getAttachment.bind(remote),
     changes: handle.changes.bind(remote),
   };
-  const seal = (docs: AnyDoc[]) => Promise.all(docs.map((doc) => sealDoc(keyring, doc)));
+  let [opened, failedAuthentication] = [0, 0];
+  const seal = (docs: AnyDoc[]) => {
+    // Checkpoints (`_local/`) still pass: the pull records how far it read.
+    if (failedAuthentication > 0 && opened === 0 && docs.some((doc) => !isLeftPlain(doc['_id']))) {
+      const count = unreadable.ids().length;
+      const what = `${count} document${count === 1 ? '' : 's'}`;
+      return Promise.reject(new EnvelopeError('authentication', `the mesh passphrase on this device opens none of the ${what} read from this peer: nothing is sent to it until one opens`));
+    }
+    return Promise.all(docs.map((doc) => sealDoc(keyring, doc)));
+  };
   /** The opened revision, or undefined (recorded as unreadable) when it does not open. */
   const tryOpen = async (doc: AnyDoc): Promise<AnyDoc | undefined> => {
     const [id, rev] = [String(doc['_id']), String(doc['_rev'])];
     try {
-      const opened = await openDoc(keyring, doc);
+      const plain = await openDoc(keyring, doc);
       unreadable.opened(id, rev);
-      return opened;
+      if (!isLeftPlain(id)) opened += 1;
+      return plain;
     } catch (err) {
       if (!(err instanceof EnvelopeError)) throw err;
+      if (err.reason === 'authentication') failedAuthentication += 1;
       unreadable.add(id, rev, err);
       return undefined;
     }
@@ -61,7 +75,7 @@ export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unre
     const wrapped = docs as { docs: AnyDoc[] };
     return original.bulkDocs({ ...wrapped, docs: await seal(wrapped.docs) }, options ?? {});
   };
-  handle.put = async (doc, options) => original.put(await sealDoc(keyring, doc), options ?? {});
+  handle.put = async (doc, options) => original.put((await seal([doc]))[0]!, options ?? {});
   handle.bulkGet = async (options) => {
     const res = await original.bulkGet(options);
     // All at once, not document by document: each decryption is a trip to WebCrypto's

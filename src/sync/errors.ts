@@ -62,18 +62,22 @@ export function classifyError(err: unknown): SyncErrorReason {
   if (e.status === 404 && /no_db_file|does not exist|missing/i.test(`${e.reason ?? ''}${e.message ?? ''}`)) {
     return 'no-database';
   }
+  // Thrown by an encrypted peer's handle (encryptedPeer.ts): never a network failure, though it has no status.
+  if (name === 'envelopeerror') return 'unreadable';
   if (e.status === undefined || e.status === 0 || e.status >= 500 || name === 'typeerror') return 'network';
   return 'unknown';
 }
 
 /** Reasons that retrying cannot fix: the engine stops and waits for the user. */
 export function isTerminal(reason: SyncErrorReason): boolean {
-  return reason === 'unauthorized' || reason === 'forbidden' || reason === 'no-database' || reason === 'stuck';
+  return reason === 'unauthorized' || reason === 'forbidden' || reason === 'no-database' || reason === 'stuck' || reason === 'unreadable';
 }
 
 /** A short, credential-free description of an error for logs and status. */
 export function describeError(err: unknown): string {
   const e = (typeof err === 'object' && err !== null ? err : {}) as ErrorLike;
-  const parts = [e.status ? `HTTP ${e.status}` : '', e.name ?? '', e.reason ?? e.message ?? ''];
+  // An EnvelopeError's `reason` is its code; its words are in the message.
+  const words = e.name === 'EnvelopeError' ? e.message : (e.reason ?? e.message);
+  const parts = [e.status ? `HTTP ${e.status}` : '', e.name ?? '', words ?? ''];
   return parts.filter(Boolean).join(' ').replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1');
 }

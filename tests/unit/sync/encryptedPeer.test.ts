@@ -134,7 +134,7 @@ describe('an encrypted peer', () => {
       'the peer row names the documents',
       () => {
         const s = engine.getSnapshot().peers[wrong.config.id];
-        return s?.error?.reason === 'unreadable' && s.error.docIds?.length === 4 && s.state === 'upToDate' ? s : null;
+        return s?.error?.reason === 'unreadable' && s.error.docIds?.length === 4 ? s : null;
       },
       { subscribe: engine.subscribe },
     );
@@ -142,6 +142,9 @@ describe('an encrypted peer', () => {
     expect(status.error?.detail).toMatch(/another passphrase/);
     await waitFor('the plain peer still syncs', () => device.get('note:from-q').catch(() => null));
     expect((await device.allDocs()).rows.map((row) => row.id)).toEqual(['note:from-q']);
+    // Nor is anything sent there under the wrong passphrase (the note from Q would be).
+    await waitFor('the push stops', () => engine.getSnapshot().peers[wrong.config.id]?.state === 'failed', { subscribe: engine.subscribe });
+    await expect(openRemote(p.dbUrl('notes'), member).get('note:from-q')).rejects.toMatchObject({ status: 404 });
 
     // Corrected: what was left out is read again, though the checkpoints moved past it.
     await engine.setPeers([encrypted(p.dbUrl('notes')), plain(q.dbUrl('notes'))]);
@@ -206,5 +209,40 @@ describe('an encrypted peer', () => {
     expect([onB.body, loser.body].sort()).toEqual(['edited on A', 'edited on B']);
     const { text } = await everythingOn(p);
     expect(text).not.toContain('edited on');
+  });
+});
+
+describe('a device with another passphrase', () => {
+  it('sends the encrypted peer nothing once what it reads there does not open, and says why', async () => {
+    const p = await peer();
+    const writer = newLocalDb();
+    await writer.bulkDocs(notes);
+    const engineW = engineFor(writer);
+    await engineW.setPeers([encrypted(p.dbUrl('notes'))]);
+    const remote = openRemote(p.dbUrl('notes'), member);
+    await waitFor('the peer has both notes', async () => (await remote.allDocs()).rows.length === 2);
+
+    const device = newLocalDb();
+    await device.put({ _id: 'note:mine', title: 'Written here', body: 'under the wrong passphrase' });
+    const engine = engineFor(device);
+    const wrong = encrypted(p.dbUrl('notes'), 'not the passphrase');
+    await engine.setPeers([wrong]);
+    const status = await waitFor(
+      'the push stops, naming what did not open',
+      () => {
+        const s = engine.getSnapshot().peers[wrong.config.id];
+        return s?.state === 'failed' && s.error?.reason === 'unreadable' ? s : null;
+      },
+      { subscribe: engine.subscribe },
+    );
+    expect(status.error).toMatchObject({ docIds: ['note:0001', 'note:0002'] });
+    expect(status.error?.detail).toMatch(/opens none of the 2 documents read from this peer: nothing is sent/);
+    expect((await remote.allDocs()).rows.map((row) => row.id)).toEqual(['note:0001', 'note:0002']);
+
+    // The right passphrase: its note goes up, sealed, and the others come down.
+    await engine.setPeers([encrypted(p.dbUrl('notes'))]);
+    await waitFor('its note reaches the peer', () => remote.get('note:mine').catch(() => null));
+    await waitFor('the others arrive', () => device.get('note:0002').catch(() => null));
+    expect(await waitFor('the writer opens it', () => writer.get<{ title: string }>('note:mine').catch(() => null))).toMatchObject({ title: 'Written here' });
   });
 });
