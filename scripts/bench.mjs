@@ -12,6 +12,8 @@
 //                only, no files unless named with --only (under 3 minutes)
 //   --reps N     repetitions of each measurement (default 3, at least 3)
 //   --before     also run the engine without its fast catch-up (as it was before)
+//   --encrypted  also pull and push through a peer marked encrypted (issue #16): the
+//                engine with the mesh passphrase, PBKDF2 key derivation included
 //   --incognito  an in-memory browser profile instead of one on disk
 //   --sizes a,b  document counts for pull and push (while developing)
 //   --files a,b  file sizes in MiB for the files round trip (default 50,100; --quick 16)
@@ -47,6 +49,7 @@ const options = {
   // --quick: a 16 MiB file; 50 MiB alone takes 1 to 2 minutes on 2 shared cores.
   filesMiB: valueOf('--files')?.split(',').map(Number) ?? (quick ? [16] : [50, 100]),
   before: flag('--before'),
+  encrypted: flag('--encrypted'),
   profile: flag('--incognito') ? 'in-memory (incognito)' : 'on disk (persistent)',
 };
 
@@ -88,6 +91,11 @@ const PUSH = [
   { key: 'p2pcloud', fn: 'pushEngine', args: (t, n) => [t, n] },
   { key: 'replication', fn: 'pushReplication', args: (t, n) => [t, n, true], full: true },
 ].filter((m) => !(quick && m.full));
+if (options.encrypted) {
+  // Pulled from a database of its own, sealed once by the same engine (sealed: true).
+  PULL.push({ key: 'encrypted', fn: 'pullEngineEncrypted', args: (t, n) => [t, n], sealed: true });
+  PUSH.push({ key: 'encrypted', fn: 'pushEngineEncrypted', args: (t, n) => [t, n] });
+}
 if (options.before) {
   PULL.push({ key: 'before', fn: 'pullReplication', args: (t, n) => [t, n, false] });
   PUSH.push({ key: 'before', fn: 'pushReplication', args: (t, n) => [t, n, false] });
@@ -99,16 +107,23 @@ async function pulls(run, peer, results) {
     await peer.create(db);
     await peer.seed(db, n);
     log(`pull ${n}: peer seeded`);
+    const sealedDb = `${db}-sealed`;
+    if (PULL.some((m) => m.sealed)) {
+      await peer.create(sealedDb);
+      await run('sealSeed', [peer.target(sealedDb), n]);
+      log(`pull ${n}: encrypted peer seeded`);
+    }
     // Methods interleaved per repetition, so that load from elsewhere spreads over all of them.
     for (let rep = 0; rep < options.reps; rep += 1) {
       for (const m of PULL) {
-        const r = await run(m.fn, m.args(peer.target(db), n));
+        const r = await run(m.fn, m.args(peer.target(m.sealed ? sealedDb : db), n));
         if (r.docs !== n) throw new Error(`pull ${n} ${m.key}: ${r.docs} documents arrived`);
         results.push({ scenario: 'pull', size: n, method: m.key, rep, ms: r.ms });
         log(`pull ${n} ${m.key} #${rep + 1}: ${Math.round(r.ms)} ms`);
       }
     }
     await peer.remove(db);
+    if (PULL.some((m) => m.sealed)) await peer.remove(sealedDb);
   }
 }
 

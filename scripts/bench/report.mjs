@@ -9,6 +9,7 @@ const METHODS = {
   replication: 'p2pcloud replication',
   bulkDocs: 'bulkDocs (ceiling)',
   before: 'replication before (live only)',
+  encrypted: 'p2pcloud engine, encrypted peer',
 };
 
 // Ratios of medians: a / b.
@@ -17,6 +18,7 @@ const RATIOS = [
   { head: 'speed-up replication', a: 'pouchdb', b: 'replication' },
   { head: 'engine / bulkDocs', a: 'p2pcloud', b: 'bulkDocs' },
   { head: 'replication / bulkDocs', a: 'replication', b: 'bulkDocs' },
+  { head: 'encrypted / plain engine', a: 'encrypted', b: 'p2pcloud' },
 ];
 
 /**

@@ -40,19 +40,24 @@ function memoryProgress(): PushProgressStore {
   };
 }
 
+/** The mesh passphrase of the encrypted peers the bench syncs with. */
+export const BENCH_PASSPHRASE = 'bench mesh passphrase';
+
 /**
  * Starts p2pcloud's SyncEngine with one peer; resolves once it reports up to
- * date and `done` holds, with a function that stops it.
+ * date and `done` holds, with a function that stops it. With `encrypted`, the
+ * peer is marked encrypted and the engine has the mesh passphrase.
  */
-export async function startEngine(local: PouchDB.Database, t: Target, done: () => Promise<boolean>): Promise<() => void> {
+export async function startEngine(local: PouchDB.Database, t: Target, done: () => Promise<boolean>, encrypted = false): Promise<() => void> {
   const engine = new SyncEngine({ localDb: local, openRemote, progress: memoryProgress(), logger: silentLogger });
   engine.start();
   const id = `peer:${t.url}` as PeerId;
   const isUpToDate = () => engine.getSnapshot().peers[id]?.state === 'upToDate';
   await engine.setPeers([
     {
-      config: { id, url: t.url, isPaused: false, addedAt: new Date().toISOString() },
+      config: { id, url: t.url, isPaused: false, addedAt: new Date().toISOString(), ...(encrypted ? { encrypted } : {}) },
       credentials: { username: t.username, password: t.password },
+      ...(encrypted ? { passphrase: BENCH_PASSPHRASE } : {}),
     },
   ]);
   await until(async () => isUpToDate() && (await done()), engine.subscribe);

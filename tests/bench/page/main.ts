@@ -59,8 +59,8 @@ async function runReplication(local: PouchDB.Database, t: Target, fast: boolean,
   rep.cancel();
 }
 
-const runEngine = async (local: PouchDB.Database, t: Target, done: () => Promise<boolean>) =>
-  (await startEngine(local, t, done))();
+const runEngine = async (local: PouchDB.Database, t: Target, done: () => Promise<boolean>, encrypted = false) =>
+  (await startEngine(local, t, done, encrypted))();
 
 /**
  * Writes `samples` notes into `from`, one at a time, and measures for each
@@ -127,6 +127,22 @@ const bench = {
     const local = freshLocal();
     await fill(local, n);
     return timed(local, () => runEngine(local, t, hasAll(remoteOf(t), n)));
+  },
+  // Through a peer marked encrypted (issue #16): a fresh engine each time, so a key derivation each time.
+  pullEngineEncrypted: (t: Target, n: number) => {
+    const local = freshLocal();
+    return timed(local, () => runEngine(local, t, hasAll(local, n), true));
+  },
+  pushEngineEncrypted: async (t: Target, n: number) => {
+    const local = freshLocal();
+    await fill(local, n);
+    return timed(local, () => runEngine(local, t, hasAll(remoteOf(t), n), true));
+  },
+  /** Fills an encrypted peer for the pulls: the same documents, sealed by the engine. Not timed. */
+  sealSeed: async (t: Target, n: number) => {
+    const local = freshLocal();
+    await fill(local, n);
+    return timed(local, () => runEngine(local, t, hasAll(remoteOf(t), n), true));
   },
   pushReplication: async (t: Target, n: number, fast: boolean) => {
     const local = freshLocal();
