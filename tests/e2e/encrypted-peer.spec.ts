@@ -4,7 +4,7 @@
 import { MeshKeyring } from '../../src/domain/envelope';
 import { sealDoc } from '../../src/sync/sealedDocs';
 import { openRemote } from '../support/nodePouch';
-import { expect, MEMBER, test } from './fixtures';
+import { ADMIN, expect, MEMBER, test } from './fixtures';
 import type { Device } from './page-models/Device';
 
 const member = { username: MEMBER.username, password: MEMBER.password };
@@ -119,3 +119,44 @@ function storedNoteIds(device: Device): Promise<string[]> {
       }),
   );
 }
+
+test('a plain peer switched to encrypted, beside a plain one: each holds the form it should, with this device relaying between them', async ({ openDevice, startPeer }) => {
+  const plainUrl = (await startPeer()).dbUrl('notes');
+  const vaultUrl = (await startPeer()).dbUrl('notes');
+  const laptop = await openDevice('Laptop');
+  await laptop.addPeer(plainUrl, member);
+  await laptop.addPeer(vaultUrl, member);
+
+  const row = laptop.peers.row(vaultUrl);
+  await row.getByRole('button', { name: 'Make encrypted…' }).click();
+  await expect(row).toContainText('The plain copies already on it stay there until its owner recreates that database');
+  await row.getByRole('textbox', { name: 'Mesh passphrase' }).fill(MESH);
+  await row.getByRole('button', { name: 'Make encrypted' }).click();
+  await expect(row.getByTestId('peer-encrypted')).toBeVisible();
+  await expect(laptop.peers.state(vaultUrl)).toHaveText('Up to date');
+
+  await laptop.go('Notes');
+  await laptop.notes.create('Written after the switch', 'the heron nests by the weir');
+  const at = new Date().toISOString();
+  await openRemote(plainUrl, member).put({ _id: 'note:on-plain', type: 'note', schemaVersion: 1, title: 'Written on the plain peer', body: 'relayed by the laptop', createdAt: at, updatedAt: at });
+  await expect(laptop.notes.item('Written on the plain peer')).toBeVisible();
+
+  const vault = openRemote(vaultUrl, member);
+  await expect.poll(async () => (await vault.allDocs()).rows.filter((r) => r.id.startsWith('note:')).length).toBe(2);
+  const onVault = await rawPeer(vaultUrl);
+  for (const secret of ['Written after', 'heron', 'Written on the plain', 'relayed by']) expect(onVault).not.toContain(secret);
+  await expect.poll(() => rawPeer(plainUrl)).toContain('the heron nests by the weir');
+  expect(await rawPeer(plainUrl)).not.toContain('"e2e"');
+
+  // A server link between them is refused, with the reason.
+  await laptop.go('Peers');
+  const links = laptop.page.getByRole('form', { name: 'Link two servers' });
+  await links.getByLabel('First server (runs the link)').selectOption(vaultUrl);
+  await links.getByLabel('Second server', { exact: true }).selectOption(plainUrl);
+  await links.getByLabel('Admin user name of the first server').fill(ADMIN.username);
+  await links.getByLabel('Admin password of the first server').fill(ADMIN.password);
+  await links.getByRole('button', { name: 'Link both ways' }).click();
+  await expect(laptop.page.getByRole('region', { name: 'Links between servers' }).getByRole('alert')).toContainText(
+    `${vaultUrl} is encrypted and ${plainUrl} is not: a server link copies documents as they are`,
+  );
+});
