@@ -1,11 +1,13 @@
 // A peer marked encrypted (issue #16), in Chromium: two devices that share
 // nothing but that peer; the mesh passphrase travels in a setup link; a
 // wrong passphrase stores nothing and says so on the peer row.
+import { createHash, randomBytes } from 'node:crypto';
 import { MeshKeyring } from '../../src/domain/envelope';
 import { sealDoc } from '../../src/sync/sealedDocs';
 import { openRemote } from '../support/nodePouch';
 import { ADMIN, expect, MEMBER, test } from './fixtures';
 import type { Device } from './page-models/Device';
+import { FilesPage } from './page-models/FilesPage';
 
 const member = { username: MEMBER.username, password: MEMBER.password };
 const MESH = 'mesh passphrase for the rented VPS';
@@ -44,6 +46,11 @@ test('two devices sync only through an encrypted peer, which holds none of the p
   await expect(laptop.peers.row(url).getByTestId('peer-encrypted')).toBeVisible();
   await laptop.go('Notes');
   await laptop.notes.create('Quarterly numbers', 'revenue grew by seventeen percent');
+  // A file of three pieces: attachments sealed and opened in the browser (Blobs, not Buffers).
+  const bytes = randomBytes(2_500_000);
+  const onLaptop = new FilesPage(laptop.page);
+  await onLaptop.open();
+  await onLaptop.add({ name: 'payslips-2026.pdf', mimeType: 'application/pdf', buffer: bytes });
 
   await laptop.go('Peers');
   const invite = laptop.page.getByRole('form', { name: 'Make a setup link' });
@@ -61,13 +68,20 @@ test('two devices sync only through an encrypted peer, which holds none of the p
   await expect(phone.peers.state(url)).toHaveText('Up to date');
   await phone.go('Notes');
   await expect(phone.notes.item('Quarterly numbers')).toBeVisible();
+  const onPhone = new FilesPage(phone.page);
+  await onPhone.open();
+  await expect(onPhone.status('payslips-2026.pdf')).toHaveText('complete', { timeout: 30_000 });
+  expect((await onPhone.downloadSha256('payslips-2026.pdf')).sha256).toBe(createHash('sha256').update(new Uint8Array(bytes)).digest('hex'));
+  await phone.go('Notes');
   await phone.notes.create('Reply from the phone', 'the pelican flies at midnight');
   await laptop.go('Notes');
   await expect(laptop.notes.item('Reply from the phone')).toBeVisible();
 
   const raw = await rawPeer(url);
   expect(raw).toContain('"e2e"');
-  for (const secret of ['Quarterly', 'seventeen', 'Reply from', 'pelican', 'Laptop', 'Phone']) expect(raw).not.toContain(secret);
+  for (const secret of ['Quarterly', 'seventeen', 'Reply from', 'pelican', 'Laptop', 'Phone', 'payslips', 'application/pdf']) expect(raw).not.toContain(secret);
+  // Each piece's first bytes, as they would appear in base64 were it stored plain.
+  for (const at of [0, 1_048_576, 2_097_152]) expect(raw).not.toContain(bytes.subarray(at, at + 48).toString('base64'));
   for (const device of [laptop, phone]) expect(await device.page.content()).not.toContain(MESH);
 });
 
