@@ -3,6 +3,12 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** The core (domain/, storage/, sync/) stays framework-free and runs in Node. */
+const CORE_PATTERNS = [
+  { group: ['react', 'react-dom', 'react/*'], message: 'domain/, storage/ and sync/ must not depend on React.' },
+  { group: ['**/ui/**', '**/pwa/**', '**/app/**'], message: 'The core must not import the UI, PWA or app layers.' },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'playwright-report/', 'test-results/', 'dev-dist/', 'tests/bench/out/'] },
   js.configs.recommended,
@@ -31,9 +37,37 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          patterns: CORE_PATTERNS,
+        },
+      ],
+    },
+  },
+  {
+    // Inside sync/, the engine composes the other parts and nothing below it
+    // reaches back up: the catch-up, the remote handles, data safety and the
+    // peers' directory never import engine/; common/ imports no other part.
+    files: ['src/sync/catchUp/**', 'src/sync/remote/**', 'src/sync/safety/**', 'src/sync/peers/**', 'src/sync/common/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
           patterns: [
-            { group: ['react', 'react-dom', 'react/*'], message: 'domain/, storage/ and sync/ must not depend on React.' },
-            { group: ['**/ui/**', '**/pwa/**', '**/app/**'], message: 'The core must not import the UI, PWA or app layers.' },
+            ...CORE_PATTERNS,
+            { group: ['**/engine/*', '../engine'], message: 'Only sync/engine/ composes the sync parts; import downward, not back up.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/sync/common/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...CORE_PATTERNS,
+            { group: ['**/engine/*', '**/catchUp/*', '**/remote/*', '**/safety/*', '**/peers/*'], message: 'sync/common/ is shared by every part and imports none of them.' },
           ],
         },
       ],

@@ -133,7 +133,7 @@ export function createReplicator({ PouchDB, HttpPouchDB }) {
     // PouchDB's replicator calls info() after each batch without handling a
     // rejection; an endpoint that goes away mid-batch would crash the host
     // process with an unhandled rejection (the app patches the same leak in
-    // src/sync/hardenRemote.ts). The next request fails and is retried anyway.
+    // src/sync/catchUp/hardenRemote.ts). The next request fails and is retried anyway.
     for (const db of [src, tgt]) {
       const info = db.info.bind(db);
       db.info = () => info().catch(() => ({ db_name: db.name, doc_count: 0, update_seq: 0 }));

@@ -1,5 +1,5 @@
 import { Component, type ErrorInfo, type ReactNode } from 'react';
-import type { Logger } from '../sync/logger';
+import type { Logger } from '../sync/common/logger';
 
 /**
  * Catches a render crash and says so. Never clears local data: the notes are

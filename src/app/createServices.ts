@@ -10,16 +10,16 @@ import { NotesStore } from '../storage/notes';
 import { watchChanges } from '../storage/changes';
 import { createPeerStore } from '../storage/peerStore';
 import { SchemaNotices } from '../storage/schemaGate';
-import type { SafetyReport } from '../sync/dataSafety';
-import { locateChunks, type ChunkHolding } from '../sync/locateChunks';
-import { createLogger, type Logger } from '../sync/logger';
-import { withDeadlines } from '../sync/peerDeadlines';
-import { PeerDirectory } from '../sync/PeerDirectory';
-import { SafetyTracker } from '../sync/SafetyTracker';
-import { SyncEngine } from '../sync/SyncEngine';
-import { ServerLinks } from '../sync/serverLinks';
-import { SyncHost } from '../sync/SyncHost';
-import { shareConnections } from '../sync/sharedConnections';
+import type { SafetyReport } from '../sync/safety/dataSafety';
+import { locateChunks, type ChunkHolding } from '../sync/safety/locateChunks';
+import { createLogger, type Logger } from '../sync/common/logger';
+import { withDeadlines } from '../sync/remote/peerDeadlines';
+import { PeerDirectory } from '../sync/peers/PeerDirectory';
+import { SafetyTracker } from '../sync/safety/SafetyTracker';
+import { SyncEngine } from '../sync/engine/SyncEngine';
+import { ServerLinks } from '../sync/peers/serverLinks';
+import { SyncHost } from '../sync/engine/SyncHost';
+import { shareConnections } from '../sync/remote/sharedConnections';
 import { listenForWakeUp } from './wakeUp';
 
 /** Name of the device's local database (IndexedDB, through PouchDB's default `idb` adapter). */

@@ -1,4 +1,4 @@
-import type { Logger } from '../sync/logger';
+import type { Logger } from '../sync/common/logger';
 
 /** What the page caught that nothing else handled, counted since it loaded. */
 export interface PageFaults {
@@ -12,7 +12,7 @@ export const FAULT_MARKERS = { rejection: 'unhandled rejection caught', csp: 'Co
 /**
  * Keeps the app alive through faults no code handled, without hiding them.
  * @remarks An unhandled promise rejection is cancelled (PouchDB's replicator
- * can leak one when a peer dies mid-batch, see sync/hardenRemote.ts; a
+ * can leak one when a peer dies mid-batch, see sync/catchUp/hardenRemote.ts; a
  * person should not see an error page for it) but logged and counted. A
  * Content-Security-Policy violation means something tried to run or load
  * what the policy forbids (a script slipped into a note, a file's markup):

@@ -11,7 +11,7 @@
 import { createStore, del, get, set, type UseStore } from 'idb-keyval';
 import { PEER_ID_PREFIX, type PeerId } from '../domain/ids';
 import type { PeerConfig, PeerCredentials } from '../domain/peer';
-import type { PushProgressStore } from '../sync/SyncEngine';
+import type { PushProgressStore } from '../sync/engine/SyncEngine';
 
 /** Where peers and their credentials are kept. */
 export interface PeerStore {

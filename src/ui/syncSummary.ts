@@ -1,4 +1,4 @@
-import type { HostSnapshot } from '../sync/SyncHost';
+import type { HostSnapshot } from '../sync/engine/SyncHost';
 
 /** The header's one-line answer to "where are my changes?". */
 export interface SyncSummary {

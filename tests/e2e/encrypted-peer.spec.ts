@@ -3,7 +3,7 @@
 // wrong passphrase stores nothing and says so on the peer row.
 import { createHash, randomBytes } from 'node:crypto';
 import { MeshKeyring } from '../../src/domain/envelope';
-import { sealDoc } from '../../src/sync/sealedDocs';
+import { sealDoc } from '../../src/sync/remote/sealedDocs';
 import { openRemote } from '../support/nodePouch';
 import { ADMIN, expect, MEMBER, test } from './fixtures';
 import type { Device } from './page-models/Device';

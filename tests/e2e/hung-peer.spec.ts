@@ -1,5 +1,5 @@
 // A peer that accepts the connection and then never answers (#20, item 1),
-// with the app's own deadlines (src/sync/peerDeadlines.ts, 30 s for an
+// with the app's own deadlines (src/sync/remote/peerDeadlines.ts, 30 s for an
 // answer): the badge says the peer is away, and the note goes through once
 // it answers again. Slow by nature: it waits out one real deadline.
 import { openRemote } from '../support/nodePouch';

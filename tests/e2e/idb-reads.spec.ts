@@ -1,4 +1,4 @@
-// The push's direct reads of PouchDB's IndexedDB stores (src/sync/idbChangesPage.ts)
+// The push's direct reads of PouchDB's IndexedDB stores (src/sync/catchUp/idbChangesPage.ts)
 // must answer exactly what PouchDB answers: the same changes, and the same
 // revisions with the same histories. Compared in Chromium's real IndexedDB,
 // on a database holding edits, deletions, conflicts, a deleted branch, an

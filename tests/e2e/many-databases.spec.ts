@@ -2,7 +2,7 @@
 // HTTP/1.1 connections to one host, and every live pull held one with its
 // long-poll: from the seventh database on one server, every peer of it stayed
 // "Syncing" and a new peer's check failed as "Nothing answers". Live pulls now
-// share the connections (sync/sharedConnections.ts).
+// share the connections (sync/remote/sharedConnections.ts).
 import { openRemote } from '../support/nodePouch';
 import { expect, MEMBER, test } from './fixtures';
 import { NotesPage } from './page-models/NotesPage';

@@ -2,9 +2,9 @@
 // with an in-memory local adapter and the HTTP adapter for real peers.
 import { nodePouchDB } from '../../scripts/lib/peerServer.mjs';
 import type { PeerCredentials } from '../../src/domain/peer';
-import type { PushProgressStore } from '../../src/sync/SyncEngine';
+import type { PushProgressStore } from '../../src/sync/engine/SyncEngine';
 import type { PeerId } from '../../src/domain/ids';
-import { withDeadlines, type PeerDeadlines } from '../../src/sync/peerDeadlines';
+import { withDeadlines, type PeerDeadlines } from '../../src/sync/remote/peerDeadlines';
 
 const PouchDB = nodePouchDB();
 
@@ -26,7 +26,7 @@ export function openRemote(url: string, credentials?: PeerCredentials): PouchDB.
 
 /**
  * Opens peer handles the way the app does, with deadlines on every request
- * (src/sync/peerDeadlines.ts), on Node's own fetch.
+ * (src/sync/remote/peerDeadlines.ts), on Node's own fetch.
  */
 export function openRemoteWith(limits: PeerDeadlines): (url: string, credentials?: PeerCredentials) => PouchDB.Database {
   const fetch = withDeadlines((input, init) => globalThis.fetch(input, init), limits);

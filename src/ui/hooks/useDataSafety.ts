@@ -1,4 +1,4 @@
-import type { SafetyReport } from '../../sync/dataSafety';
+import type { SafetyReport } from '../../sync/safety/dataSafety';
 import { useSyncStatus } from './useSyncStatus';
 
 /**

@@ -1,7 +1,7 @@
 import type { PeerUrlProblem } from '../../domain/peerUrl';
-import type { SyncErrorReason } from '../../sync/errors';
-import type { ProbeProblem } from '../../sync/probePeer';
-import type { PeerState } from '../../sync/peerStatus';
+import type { SyncErrorReason } from '../../sync/common/errors';
+import type { ProbeProblem } from '../../sync/peers/probePeer';
+import type { PeerState } from '../../sync/engine/peerStatus';
 
 /** A message for the user, with what to do about it. */
 export interface Notice {
@@ -108,7 +108,7 @@ export const PEER_STATE_LABEL: Record<PeerState, string> = {
   passphraseNeeded: 'Enter the mesh passphrase to use',
 };
 
-/** What the peer row says about the peer's design documents, which the app leaves alone (sync/designDocs.ts). */
+/** What the peer row says about the peer's design documents, which the app leaves alone (sync/remote/designDocs.ts). */
 export function designDocsNote(ids: readonly string[]): string {
   const which = ids.length === 1 ? 'a design document' : `${ids.length} design documents`;
   return `This peer has ${which} (${ids.join(', ')}) that this app ignores: they stay on that server and are not copied to this device or to other peers. A server link copies them, if you want that.`;

@@ -3,8 +3,8 @@
 import PouchDB from 'pouchdb-browser';
 import type { PeerId } from '../../../src/domain/ids';
 import type { PeerCredentials } from '../../../src/domain/peer';
-import { silentLogger } from '../../../src/sync/logger';
-import { SyncEngine, type PushProgressStore } from '../../../src/sync/SyncEngine';
+import { silentLogger } from '../../../src/sync/common/logger';
+import { SyncEngine, type PushProgressStore } from '../../../src/sync/engine/SyncEngine';
 
 /** A peer database and the member credentials to reach it. */
 export interface Target {

@@ -4,9 +4,9 @@
 // performance.now(), around the work itself; setting up (filling a local
 // database before a push) is outside the timed part.
 import PouchDB from 'pouchdb-browser';
-import { hardenRemote } from '../../../src/sync/hardenRemote';
-import { silentLogger } from '../../../src/sync/logger';
-import { PeerReplication } from '../../../src/sync/PeerReplication';
+import { hardenRemote } from '../../../src/sync/catchUp/hardenRemote';
+import { silentLogger } from '../../../src/sync/common/logger';
+import { PeerReplication } from '../../../src/sync/engine/PeerReplication';
 import { benchDocs } from '../../../scripts/bench/docs.mjs';
 import { remoteOf, startEngine, until, type Target } from './engine';
 import { filesBench } from './files';

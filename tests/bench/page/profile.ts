@@ -5,9 +5,9 @@
 // alone. Summed call times overlap (batches are fetched while others are
 // written), so they tell where the time goes, not how it adds up.
 import PouchDB from 'pouchdb-browser';
-import { fastReplicate } from '../../../src/sync/fastReplicate';
-import { openIdbChanges } from '../../../src/sync/idbChangesPage';
-import { readRevisions } from '../../../src/sync/localRevisions';
+import { fastReplicate } from '../../../src/sync/catchUp/fastReplicate';
+import { openIdbChanges } from '../../../src/sync/catchUp/idbChangesPage';
+import { readRevisions } from '../../../src/sync/catchUp/localRevisions';
 import { benchDocs } from '../../../scripts/bench/docs.mjs';
 import { remoteOf as remote, startEngine, type Target } from './engine';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
-import { assessSafety, type SafetyPeer, type SafetyReport } from '../../../src/sync/dataSafety';
-import { SafetyTracker } from '../../../src/sync/SafetyTracker';
+import { assessSafety, type SafetyPeer, type SafetyReport } from '../../../src/sync/safety/dataSafety';
+import { SafetyTracker } from '../../../src/sync/safety/SafetyTracker';
 import { newLocalDb, openRemote } from '../../support/nodePouch';
 import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
 

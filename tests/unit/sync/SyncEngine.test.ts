@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerIdFor, type PeerId } from '../../../src/domain/ids';
 import type { PeerConfig, PeerCredentials } from '../../../src/domain/peer';
-import { assessSafety, summarizeSafety } from '../../../src/sync/dataSafety';
-import { silentLogger } from '../../../src/sync/logger';
-import { SyncEngine, type EnginePeer } from '../../../src/sync/SyncEngine';
+import { assessSafety, summarizeSafety } from '../../../src/sync/safety/dataSafety';
+import { silentLogger } from '../../../src/sync/common/logger';
+import { SyncEngine, type EnginePeer } from '../../../src/sync/engine/SyncEngine';
 import { memoryProgress, newLocalDb, openRemote } from '../../support/nodePouch';
 import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
 import { waitFor } from '../../support/waitFor';

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PeerId } from '../../../src/domain/ids';
 import type { PeerStore } from '../../../src/storage/peerStore';
-import type { SafetyReport } from '../../../src/sync/dataSafety';
-import { silentLogger } from '../../../src/sync/logger';
-import type { SyncEngine, SyncSnapshot } from '../../../src/sync/SyncEngine';
-import { SyncHost, type SyncHostDeps } from '../../../src/sync/SyncHost';
+import type { SafetyReport } from '../../../src/sync/safety/dataSafety';
+import { silentLogger } from '../../../src/sync/common/logger';
+import type { SyncEngine, SyncSnapshot } from '../../../src/sync/engine/SyncEngine';
+import { SyncHost, type SyncHostDeps } from '../../../src/sync/engine/SyncHost';
 
 const hosts: SyncHost[] = [];
 beforeEach(() => {

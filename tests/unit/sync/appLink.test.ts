@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { appPolicy } from '../../../scripts/lib/contentSecurityPolicy.mjs';
 import { deployApp } from '../../../scripts/lib/deployApp.mjs';
 import { startPeerServer, type PeerServer } from '../../../scripts/lib/peerServer.mjs';
-import { AppLinkError, carryApp } from '../../../src/sync/appLink';
+import { AppLinkError, carryApp } from '../../../src/sync/peers/appLink';
 import { ADMIN } from '../../support/peers';
 import { waitFor } from '../../support/waitFor';
 

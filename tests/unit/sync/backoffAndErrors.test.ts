@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBackoff } from '../../../src/sync/backoff';
-import { classifyError, isTerminal } from '../../../src/sync/errors';
+import { createBackoff } from '../../../src/sync/engine/backoff';
+import { classifyError, isTerminal } from '../../../src/sync/common/errors';
 
 describe('createBackoff', () => {
   it('grows exponentially from the initial delay and never passes the cap', () => {

@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
 import type { PeerConfig } from '../../../src/domain/peer';
-import { silentLogger } from '../../../src/sync/logger';
-import { SyncEngine } from '../../../src/sync/SyncEngine';
+import { silentLogger } from '../../../src/sync/common/logger';
+import { SyncEngine } from '../../../src/sync/engine/SyncEngine';
 import { memoryProgress, newLocalDb, openRemote } from '../../support/nodePouch';
 import { ADMIN, MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
 import { waitFor } from '../../support/waitFor';

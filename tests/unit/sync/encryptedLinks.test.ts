@@ -2,7 +2,7 @@
 // a plain one it would spread ciphertext or plaintext, so it is refused
 // with the reason; between two encrypted peers it is written (issue #16).
 import { afterEach, describe, expect, it } from 'vitest';
-import { LinkRefused, ServerLinks } from '../../../src/sync/serverLinks';
+import { LinkRefused, ServerLinks } from '../../../src/sync/peers/serverLinks';
 import type { PeerCredentials } from '../../../src/domain/peer';
 import { ADMIN, startTestPeer, type PeerServer } from '../../support/peers';
 

@@ -1,4 +1,4 @@
-// The fast catch-up (src/sync/fastReplicate.ts) against real CouchDB-protocol
+// The fast catch-up (src/sync/catchUp/fastReplicate.ts) against real CouchDB-protocol
 // peers: what it writes must be exactly what PouchDB's replicator would have
 // written (histories, conflicts, deletions), its checkpoints must be the ones
 // PouchDB resumes from, and an interrupted run must resume, not restart.
@@ -8,13 +8,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { classifyError } from '../../../src/sync/errors';
-import { readCheckpoint, replicationId } from '../../../src/sync/fastCheckpoint';
-import { md5Base64 } from '../../../src/sync/fastMd5';
-import { fastReplicate } from '../../../src/sync/fastReplicate';
-import { hardenRemote } from '../../../src/sync/hardenRemote';
-import { silentLogger } from '../../../src/sync/logger';
-import { PeerReplication } from '../../../src/sync/PeerReplication';
+import { classifyError } from '../../../src/sync/common/errors';
+import { readCheckpoint, replicationId } from '../../../src/sync/catchUp/fastCheckpoint';
+import { md5Base64 } from '../../../src/sync/catchUp/fastMd5';
+import { fastReplicate } from '../../../src/sync/catchUp/fastReplicate';
+import { hardenRemote } from '../../../src/sync/catchUp/hardenRemote';
+import { silentLogger } from '../../../src/sync/common/logger';
+import { PeerReplication } from '../../../src/sync/engine/PeerReplication';
 import { newLocalDb, openRemote } from '../../support/nodePouch';
 import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
 import { waitFor } from '../../support/waitFor';

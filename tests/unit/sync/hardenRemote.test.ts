@@ -1,11 +1,11 @@
-// The engine's patches to a remote handle (src/sync/hardenRemote.ts), against
+// The engine's patches to a remote handle (src/sync/catchUp/hardenRemote.ts), against
 // a real CouchDB-protocol peer: info() never asks the peer (so never rejects),
 // the server's id is fetched once, not before every replication, and the
 // checkpoints it writes are read back from memory.
 import { afterEach, expect, it } from 'vitest';
 import { nodePouchDB } from '../../../scripts/lib/peerServer.mjs';
-import { forgetCheckpoints } from '../../../src/sync/checkpointMemory';
-import { hardenRemote } from '../../../src/sync/hardenRemote';
+import { forgetCheckpoints } from '../../../src/sync/catchUp/checkpointMemory';
+import { hardenRemote } from '../../../src/sync/catchUp/hardenRemote';
 import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
 
 const PouchDB = nodePouchDB();

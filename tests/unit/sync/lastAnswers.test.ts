@@ -4,8 +4,8 @@
 // peer never asked since the app started stays unknown.
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
-import { summarizeSafety, type SafetyPeer } from '../../../src/sync/dataSafety';
-import { SafetyTracker } from '../../../src/sync/SafetyTracker';
+import { summarizeSafety, type SafetyPeer } from '../../../src/sync/safety/dataSafety';
+import { SafetyTracker } from '../../../src/sync/safety/SafetyTracker';
 import { newLocalDb, openRemote } from '../../support/nodePouch';
 import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
 

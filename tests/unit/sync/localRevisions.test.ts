@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyOf, readRevisions, type WantedRev } from '../../../src/sync/localRevisions';
+import { historyOf, readRevisions, type WantedRev } from '../../../src/sync/catchUp/localRevisions';
 import { newLocalDb } from '../../support/nodePouch';
 
 type Docs = Awaited<ReturnType<typeof readRevisions>>;

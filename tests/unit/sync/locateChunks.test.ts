@@ -2,7 +2,7 @@
 // real peers, one holding everything, one part of it, one down.
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
-import { locateChunks } from '../../../src/sync/locateChunks';
+import { locateChunks } from '../../../src/sync/safety/locateChunks';
 import { openRemote } from '../../support/nodePouch';
 import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
 

@@ -2,7 +2,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePeerUrl } from '../../../src/domain/peerUrl';
-import { probePeer, createRemoteDatabase } from '../../../src/sync/probePeer';
+import { probePeer, createRemoteDatabase } from '../../../src/sync/peers/probePeer';
 import { ADMIN, MEMBER, startTestPeer } from '../../support/peers';
 
 const env = { fetch, canDetectCors: false, timeoutMs: 5000 };

@@ -4,9 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
 import type { PeerConfig } from '../../../src/domain/peer';
-import { assessSafety } from '../../../src/sync/dataSafety';
-import { silentLogger } from '../../../src/sync/logger';
-import { SyncEngine } from '../../../src/sync/SyncEngine';
+import { assessSafety } from '../../../src/sync/safety/dataSafety';
+import { silentLogger } from '../../../src/sync/common/logger';
+import { SyncEngine } from '../../../src/sync/engine/SyncEngine';
 import { summarizeSync } from '../../../src/ui/syncSummary';
 import { memoryProgress, newLocalDb, openRemote } from '../../support/nodePouch';
 import { ADMIN, MEMBER, startTestPeer, type PeerServer } from '../../support/peers';

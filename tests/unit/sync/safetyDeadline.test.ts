@@ -3,7 +3,7 @@
 // answering after the deadline, and the other peers' answers are not held back.
 import { afterEach, describe, expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
-import { assessSafety } from '../../../src/sync/dataSafety';
+import { assessSafety } from '../../../src/sync/safety/dataSafety';
 import { newLocalDb, openRemote } from '../../support/nodePouch';
 import { MEMBER, startTestPeer } from '../../support/peers';
 import { startSlowPeerProxy } from '../../support/slowPeerProxy';

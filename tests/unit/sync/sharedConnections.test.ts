@@ -4,7 +4,7 @@
 // long-polls at once than allowed, and every database's changes still arrive.
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodePouchDB } from '../../../scripts/lib/peerServer.mjs';
-import { shareConnections } from '../../../src/sync/sharedConnections';
+import { shareConnections } from '../../../src/sync/remote/sharedConnections';
 import { newLocalDb } from '../../support/nodePouch';
 import { MEMBER, startTestPeer } from '../../support/peers';
 import { waitFor } from '../../support/waitFor';

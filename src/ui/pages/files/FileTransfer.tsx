@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import type { FileEntry } from '../../../domain/file';
-import type { ChunkHolding } from '../../../sync/locateChunks';
+import type { ChunkHolding } from '../../../sync/safety/locateChunks';
 import { useSyncStatus } from '../../hooks/useSyncStatus';
 
 /**

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import type { Note, NoteDraft } from '../../../domain/note';
 import { NewerSchemaError } from '../../../domain/schema';
-import { classifyError } from '../../../sync/errors';
+import { classifyError } from '../../../sync/common/errors';
 import { MarkdownView } from './MarkdownView';
 
 const SAVE_DELAY_MS = 300;

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import type { PeerConfig } from '../../../domain/peer';
-import type { PeerStatus } from '../../../sync/peerStatus';
+import type { PeerStatus } from '../../../sync/engine/peerStatus';
 
 /** Whether this device holds the mesh passphrase; undefined while unknown. */
 export function useHasPassphrase(generation = 0): boolean | undefined {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import type { PeerConfig } from '../../../domain/peer';
-import type { PeerStatus } from '../../../sync/peerStatus';
+import type { PeerStatus } from '../../../sync/engine/peerStatus';
 import { PEER_STATE_LABEL, designDocsNote, syncErrorNotice } from '../../notifications/syncEventToNotice';
 import { plural } from '../../syncSummary';
 import { EncryptionPanel } from './EncryptionPanel';

@@ -1,5 +1,5 @@
 import type { PeerConfig } from '../../../domain/peer';
-import { summarizeSafety, type PeerHolding, type SafetyReport } from '../../../sync/dataSafety';
+import { summarizeSafety, type PeerHolding, type SafetyReport } from '../../../sync/safety/dataSafety';
 
 /** How many of the documents a peer lacks are named; the rest are counted. */
 export const SHOWN_MISSING = 20;

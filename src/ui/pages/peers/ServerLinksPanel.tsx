@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import type { PeerConfig } from '../../../domain/peer';
-import type { ServerLink } from '../../../sync/serverLinks';
+import type { ServerLink } from '../../../sync/peers/serverLinks';
 
 type Listed = ServerLink & { server: string };
 
@@ -12,7 +12,7 @@ const REFRESH_MS = 5000;
  * replicate with each other directly, with no browser open. The links live
  * in the first server's `_replicator` database; listing them needs that
  * server's admin login, remembered on this device only. A link can also carry
- * the app (sync/appLink.ts), with the second server's admin login, which is
+ * the app (sync/peers/appLink.ts), with the second server's admin login, which is
  * used once and not kept here (it stays in the first server's link document).
  */
 export function ServerLinksPanel({ peers }: { peers: readonly PeerConfig[] }) {

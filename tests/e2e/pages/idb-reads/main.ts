@@ -1,9 +1,9 @@
-// A page that runs src/sync/idbChangesPage.ts against a real IndexedDB in
+// A page that runs src/sync/catchUp/idbChangesPage.ts against a real IndexedDB in
 // Chromium, beside PouchDB's own answers to the same questions, so that
 // tests/e2e/idb-reads.spec.ts can compare the two.
 import PouchDB from 'pouchdb-browser';
-import { fastReplicate } from '../../../../src/sync/fastReplicate';
-import { openIdbChanges } from '../../../../src/sync/idbChangesPage';
+import { fastReplicate } from '../../../../src/sync/catchUp/fastReplicate';
+import { openIdbChanges } from '../../../../src/sync/catchUp/idbChangesPage';
 
 type Doc = Record<string, unknown>;
 interface Change {

@@ -1,3 +1,4 @@
+// The peer handle remembers the checkpoints it read and wrote in a sync cycle, so the catch-up asks for each once.
 type Get = (id: string, ...rest: unknown[]) => Promise<unknown>;
 type Put = (doc: { _id: string }, ...rest: unknown[]) => Promise<PouchDB.Core.Response>;
 

@@ -1,5 +1,6 @@
-import type { PeerCredentials } from '../domain/peer';
-import { parsePeerUrl } from '../domain/peerUrl';
+// Links between servers: replications a CouchDB server runs itself, written in its _replicator database.
+import type { PeerCredentials } from '../../domain/peer';
+import { parsePeerUrl } from '../../domain/peerUrl';
 import { carryApp } from './appLink';
 import { LINK_PREFIX, linkId } from './linkIds';
 import { authHeaders } from './probePeer';
@@ -151,7 +152,7 @@ export class ServerLinks {
 
   /**
    * Has the first peer's server also replicate the app (deploy-app's
-   * database) to the second one's, which then serves it (sync/appLink.ts).
+   * database) to the second one's, which then serves it (sync/peers/appLink.ts).
    */
   async carryApp(aUrl: string, bUrl: string, adminA: PeerCredentials, adminB: PeerCredentials, policy: string): Promise<void> {
     await carryApp({ server: serverOf(aUrl), admin: adminA }, { server: serverOf(bUrl), admin: adminB }, policy, this.deps.fetch);

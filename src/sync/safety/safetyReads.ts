@@ -1,4 +1,5 @@
-import type { SafetyPeer } from './dataSafety';
+// The reads behind the safety check: this device's leaves, page by page, and one peer's _revs_diff answer.
+import type { SafetyPeer } from './safetyReport';
 
 /** A document's current revisions: the winner first, then its live conflicts. */
 export type Leaves = Map<string, readonly string[]>;

@@ -1,3 +1,4 @@
+// Checkpoints of the catch-up, written where and as PouchDB's replicator writes them, so either can continue the other.
 import { md5Base64 } from './fastMd5';
 
 /**

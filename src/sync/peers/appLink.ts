@@ -1,4 +1,5 @@
-import type { PeerCredentials } from '../domain/peer';
+// A server link that carries the app itself to a second server (deploy-app's database).
+import type { PeerCredentials } from '../../domain/peer';
 import { authHeaders } from './probePeer';
 import { linkId } from './linkIds';
 

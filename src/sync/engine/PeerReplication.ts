@@ -1,10 +1,11 @@
-import { forgetCheckpoints } from './checkpointMemory';
-import { classifyError, describeError, isTerminal, type SyncErrorReason } from './errors';
-import { fastReplicate, type FastReplicateOptions, type FastResult } from './fastReplicate';
-import type { Logger } from './logger';
+// One peer's replication both ways: catch-up, then live; the one place PouchDB's events become a status.
+import { forgetCheckpoints } from '../catchUp/checkpointMemory';
+import { classifyError, describeError, isTerminal, type SyncErrorReason } from '../common/errors';
+import { fastReplicate, type FastReplicateOptions, type FastResult } from '../catchUp/fastReplicate';
+import type { Logger } from '../common/logger';
 import { PeerState, combineStates, type PeerStatus } from './peerStatus';
 import { RefusedDocs } from './refusedDocs';
-import type { UnreadableDocs } from './unreadableDocs';
+import type { UnreadableDocs } from '../remote/unreadableDocs';
 
 /** The one place PouchDB's replication events become a {@link PeerStatus}. */
 

@@ -1,4 +1,5 @@
-import { EnvelopeError, type MeshKeyring } from '../domain/envelope';
+// The handle on a peer marked encrypted: sealed on the way out, opened on the way in, the unopenable named.
+import { EnvelopeError, type MeshKeyring } from '../../domain/envelope';
 import { isLeftPlain, openAttachment, openDoc, sealDoc } from './sealedDocs';
 import type { UnreadableDocs } from './unreadableDocs';
 

@@ -1,3 +1,4 @@
+// A push's local changes read straight from PouchDB's IndexedDB stores, read-only, with PouchDB as the fallback.
 import { asRevision, readRevisions, type AdapterResult, type ReadResult, type WantedRev } from './localRevisions';
 
 /**

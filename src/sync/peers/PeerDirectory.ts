@@ -1,7 +1,8 @@
-import { peerIdFor, type PeerId } from '../domain/ids';
-import type { PeerConfig, PeerCredentials } from '../domain/peer';
-import { parsePeerUrl, type ParsedPeerUrl, type PeerUrlProblem } from '../domain/peerUrl';
-import type { PeerStore } from '../storage/peerStore';
+// The peers this device knows: adding one (checked first), removing, signing in, the shared peer list.
+import { peerIdFor, type PeerId } from '../../domain/ids';
+import type { PeerConfig, PeerCredentials } from '../../domain/peer';
+import { parsePeerUrl, type ParsedPeerUrl, type PeerUrlProblem } from '../../domain/peerUrl';
+import type { PeerStore } from '../../storage/peerStore';
 import { createRemoteDatabase, probePeer, type ProbeEnv, type ProbeProblem } from './probePeer';
 
 /** The outcome of trying to add a peer; every failure names what to fix. */

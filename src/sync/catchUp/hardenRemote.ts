@@ -1,3 +1,4 @@
+// Patches to a peer's PouchDB handle: no leaked rejection when a peer dies mid-pull, remembered checkpoints.
 import { rememberCheckpoints } from './checkpointMemory';
 
 /**

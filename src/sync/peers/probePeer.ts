@@ -1,5 +1,6 @@
-import type { PeerCredentials } from '../domain/peer';
-import type { ParsedPeerUrl } from '../domain/peerUrl';
+// Asks an address whether it is a CouchDB database this device can use, and says precisely why not.
+import type { PeerCredentials } from '../../domain/peer';
+import type { ParsedPeerUrl } from '../../domain/peerUrl';
 
 /** What checking a peer found wrong, one case per message the user can act on. */
 export type ProbeProblem =

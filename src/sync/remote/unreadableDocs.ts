@@ -2,7 +2,7 @@
 // did not store because they failed to open (encryptedPeer.ts), in memory;
 // the engine saves a copy with the peer's push progress (peerStore.ts) so
 // that a reload still names them and can read them again.
-import { EnvelopeError } from '../domain/envelope';
+import { EnvelopeError } from '../../domain/envelope';
 
 /** A revision's key in the list. */
 const key = (id: string, rev: string) => `${id}\n${rev}`;

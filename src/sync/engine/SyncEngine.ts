@@ -1,19 +1,20 @@
-import { CHUNK_ID_PREFIX } from '../domain/file';
-import type { PeerId } from '../domain/ids';
-import type { PeerConfig, PeerCredentials } from '../domain/peer';
-import { MeshKeyring } from '../domain/envelope';
+// The engine: one PeerReplication per peer, relay between them, pending counts, refused and unreadable documents.
+import { CHUNK_ID_PREFIX } from '../../domain/file';
+import type { PeerId } from '../../domain/ids';
+import type { PeerConfig, PeerCredentials } from '../../domain/peer';
+import { MeshKeyring } from '../../domain/envelope';
 import { createBackoff } from './backoff';
-import { isTerminal } from './errors';
-import { ignoreDesignDocs, listDesignDocs } from './designDocs';
-import { encryptPeer } from './encryptedPeer';
-import { hardenRemote } from './hardenRemote';
-import type { Logger } from './logger';
+import { isTerminal } from '../common/errors';
+import { ignoreDesignDocs, listDesignDocs } from '../remote/designDocs';
+import { encryptPeer } from '../remote/encryptedPeer';
+import { hardenRemote } from '../catchUp/hardenRemote';
+import type { Logger } from '../common/logger';
 import { PendingChanges } from './pendingChanges';
 import { PeerReplication, type PulledDoc } from './PeerReplication';
 import { PeerState, type PeerStatus } from './peerStatus';
 import { RefusedDocs } from './refusedDocs';
-import { sameIds } from './sameIds';
-import { UnreadableDocs } from './unreadableDocs';
+import { sameIds } from '../common/sameIds';
+import { UnreadableDocs } from '../remote/unreadableDocs';
 
 /** A peer as the engine runs it: its settings plus the credentials kept on this device. */
 export interface EnginePeer {

@@ -1,6 +1,7 @@
-import type { PeerId } from '../domain/ids';
-import { CHUNK_ID_PREFIX } from '../domain/file';
-import { describeError } from './errors';
+// Which peers hold the pieces of a file, for the Files page's transfer status.
+import type { PeerId } from '../../domain/ids';
+import { CHUNK_ID_PREFIX } from '../../domain/file';
+import { describeError } from '../common/errors';
 
 /** How much of a set of chunks one peer holds, or why it could not say. */
 export interface ChunkHolding {

@@ -1,7 +1,8 @@
+// The catch-up: a one-shot replication in large batches, before the live replication takes over.
 import { PUSH_ATTACHMENT_BUDGET, attachmentBytes, fillAttachments, withinBudget } from './fastAttachments';
 import { writeWhileFetching } from './fastPipeline';
 import { newSessionId, readCheckpoint, replicationId, writeCheckpoint, type Seq } from './fastCheckpoint';
-import { isDesignDoc } from './designDocs';
+import { isDesignDoc } from '../remote/designDocs';
 import { openIdbChanges, type IdbChanges } from './idbChangesPage';
 import { readRevisions, type ReadResult } from './localRevisions';
 

@@ -1,4 +1,5 @@
-import { EnvelopeError, fromBase64, openBinary, sealBinary, toBase64, type MeshKeyring } from '../domain/envelope';
+// Sealing and opening one document and its attachments for an encrypted peer (domain/envelope.ts does the crypto).
+import { EnvelopeError, fromBase64, openBinary, sealBinary, toBase64, type MeshKeyring } from '../../domain/envelope';
 import { isDesignDoc } from './designDocs';
 
 /**

@@ -4,8 +4,8 @@
 // and why the other peers could not be asked; and (lastAnswers.ts) what each
 // peer said when it last answered. Nothing is persisted: a new leader starts
 // with a full check, and with no peer's last answer.
-import type { PeerId } from '../domain/ids';
-import type { PeerHolding, SafetyPeer, SafetyReport } from './dataSafety';
+import type { PeerId } from '../../domain/ids';
+import type { PeerHolding, SafetyPeer, SafetyReport } from './safetyReport';
 import { LastAnswers } from './lastAnswers';
 import {
   askPeer,
@@ -18,7 +18,7 @@ import {
   type Leaves,
   type PeerAnswer,
 } from './safetyReads';
-import { sameIds } from './sameIds';
+import { sameIds } from '../common/sameIds';
 
 /** What the tracker remembers between checks. */
 interface TrackerState {

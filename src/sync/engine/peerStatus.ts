@@ -1,4 +1,5 @@
-import type { SyncErrorReason } from './errors';
+// The closed set of states a peer can be in, and how the UI summarises them.
+import type { SyncErrorReason } from '../common/errors';
 
 /** The state of syncing with one peer. */
 export const PeerState = {

@@ -1,4 +1,5 @@
-import { redactCredentials } from '../domain/peerUrl';
+// The namespaced logger every part of sync writes through; it redacts credentials from every line.
+import { redactCredentials } from '../../domain/peerUrl';
 
 /** A namespaced logger; every message passes through credential redaction. */
 export interface Logger {

@@ -1,11 +1,12 @@
-import type { PeerId } from '../domain/ids';
-import type { PeerConfig } from '../domain/peer';
-import type { PeerStore } from '../storage/peerStore';
-import type { SafetyReport } from './dataSafety';
-import type { Logger } from './logger';
+// One syncing tab per device (a Web Lock); the other tabs mirror its status over a BroadcastChannel.
+import type { PeerId } from '../../domain/ids';
+import type { PeerConfig } from '../../domain/peer';
+import type { PeerStore } from '../../storage/peerStore';
+import type { SafetyReport } from '../safety/dataSafety';
+import type { Logger } from '../common/logger';
 import type { PeerStatus } from './peerStatus';
 import type { SyncEngine, SyncSnapshot } from './SyncEngine';
-import { sameIds } from './sameIds';
+import { sameIds } from '../common/sameIds';
 
 /** What every tab shows: the peers, their status, and which changes are only here. */
 export interface HostSnapshot {

@@ -2,10 +2,10 @@
 // safety check: which documents it lacked, when, and from which local seq
 // the check started. Nothing is persisted: a peer never asked since the app
 // (or this leader tab) started stays unknown.
-import type { PeerId } from '../domain/ids';
-import type { PeerHolding, SafetyReport } from './dataSafety';
+import type { PeerId } from '../../domain/ids';
+import type { PeerHolding, SafetyReport } from './safetyReport';
 import { changedSince } from './safetyReads';
-import { sameIds } from './sameIds';
+import { sameIds } from '../common/sameIds';
 
 /** What a peer said the last time it answered. */
 interface Answer {
