@@ -1,6 +1,7 @@
 // Keeps, per peer, the documents that peer refused with 401/403 and why, in
 // memory; the engine saves a copy with the peer's push progress (peerStore.ts)
 // so that a reload still names them.
+import { oneAtATime } from '../common/oneAtATime';
 
 /**
  * A document a peer refused, as PouchDB reports it: the `denied` event of a
@@ -45,7 +46,8 @@ type Revision = PouchDB.Core.Document<object> & PouchDB.Core.GetMeta;
 export class RefusedDocs {
   private readonly entries = new Map<string, { detail: string; generation: number }>();
   private generation = 0;
-  private retrying?: Promise<void>;
+  /** The pass on its way, if any: a retry during another joins it. */
+  private readonly retryPass = oneAtATime((localDb: PouchDB.Database, remoteDb: PouchDB.Database) => this.retryOnce(localDb, remoteDb));
 
   /**
    * @param onChange called after the list changed, with what to save.
@@ -95,11 +97,7 @@ export class RefusedDocs {
    * @throws what the peer or the local database threw (the peer away); the list is kept.
    */
   retry(localDb: PouchDB.Database, remoteDb: PouchDB.Database): Promise<void> {
-    if (this.entries.size === 0) return Promise.resolve();
-    this.retrying ??= this.retryOnce(localDb, remoteDb).finally(() => {
-      this.retrying = undefined;
-    });
-    return this.retrying;
+    return this.entries.size === 0 ? Promise.resolve() : this.retryPass(localDb, remoteDb);
   }
 
   private async retryOnce(localDb: PouchDB.Database, remoteDb: PouchDB.Database): Promise<void> {

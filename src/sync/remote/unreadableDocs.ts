@@ -3,6 +3,7 @@
 // the engine saves a copy with the peer's push progress (peerStore.ts) so
 // that a reload still names them and can read them again.
 import { EnvelopeError } from '../../domain/envelope';
+import { oneAtATime } from '../common/oneAtATime';
 
 /** A revision's key in the list. */
 const key = (id: string, rev: string) => `${id}\n${rev}`;
@@ -41,7 +42,8 @@ const leafRev = (row: object): string | undefined => {
  */
 export class UnreadableDocs {
   private readonly entries = new Map<string, { id: string; rev: string; detail: string }>();
-  private retrying?: Promise<void>;
+  /** The pass on its way, if any: a retry during another joins it. */
+  private readonly retryPass = oneAtATime((localDb: PouchDB.Database, remoteDb: PouchDB.Database) => this.retryOnce(localDb, remoteDb));
 
   /**
    * @param onChange called after the list changed, with what to save.
@@ -93,11 +95,7 @@ export class UnreadableDocs {
    * @throws what the peer or the local database threw; the list is kept.
    */
   retry(localDb: PouchDB.Database, remoteDb: PouchDB.Database): Promise<void> {
-    if (this.entries.size === 0) return Promise.resolve();
-    this.retrying ??= this.retryOnce(localDb, remoteDb).finally(() => {
-      this.retrying = undefined;
-    });
-    return this.retrying;
+    return this.entries.size === 0 ? Promise.resolve() : this.retryPass(localDb, remoteDb);
   }
 
   private async retryOnce(localDb: PouchDB.Database, remoteDb: PouchDB.Database): Promise<void> {
