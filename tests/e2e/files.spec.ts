@@ -183,3 +183,35 @@ test('a file dropped on the drop zone is added, and a PDF opens inside the app',
   await page.getByRole('button', { name: 'Close preview' }).click();
   await expect(frame).toHaveCount(0);
 });
+
+/** A real 8-bit mono WAV of `seconds` of silence, which Chromium decodes. */
+function makeWav(seconds: number): Buffer {
+  const rate = 8000;
+  const data = Buffer.alloc(rate * seconds, 128);
+  const head = Buffer.alloc(44);
+  head.write('RIFF', 0, 'latin1');
+  head.writeUInt32LE(36 + data.length, 4);
+  head.write('WAVEfmt ', 8, 'latin1');
+  head.writeUInt32LE(16, 16);
+  head.writeUInt16LE(1, 20);
+  head.writeUInt16LE(1, 22);
+  head.writeUInt32LE(rate, 24);
+  head.writeUInt32LE(rate, 28);
+  head.writeUInt16LE(1, 32);
+  head.writeUInt16LE(8, 34);
+  head.write('data', 36, 'latin1');
+  head.writeUInt32LE(data.length, 40);
+  return Buffer.concat([head, data].map(u8));
+}
+
+test('#19 a sound opens in a player inside the app, typed from its bytes whatever its document claims', async ({ page }) => {
+  const files = new FilesPage(page);
+  await page.goto('/#/files');
+  // The document claims a web page; the bytes are a WAV: the bytes decide.
+  await files.add({ name: 'silence.wav', mimeType: 'text/html', buffer: makeWav(2) });
+  await files.row('silence.wav').getByRole('button', { name: 'Open' }).click();
+  const player = page.getByRole('region', { name: 'Preview of silence.wav' }).getByTestId('file-preview-audio');
+  await expect(player).toHaveAttribute('src', /^blob:/);
+  await expect.poll(() => player.evaluate((audio: HTMLAudioElement) => Math.round(audio.duration))).toBe(2);
+  expect(page.context().pages()).toHaveLength(1);
+});
