@@ -18,7 +18,8 @@
 //   --sizes a,b  document counts for pull and push (while developing)
 //   --files a,b  file sizes in MiB for the files round trip (default 50,100; --quick 16)
 //   --only x,y   some of pull, push, live, files, unwatched, app, profile (profile: where a push
-//                spends its time, printed only; not run unless named)
+//                spends its time, printed only; not run unless named; with --encrypted, also
+//                where a push through an encrypted peer spends it)
 import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
@@ -170,6 +171,12 @@ async function profile(run, peer) {
     const r = await run('profilePush', [peer.target(db), peer.target(bare), n]);
     log(`profile push ${n}: ${JSON.stringify(r, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
     await Promise.all([peer.remove(db), peer.remove(bare)]);
+    if (!options.encrypted) continue;
+    const dbs = [`profile-${n}-plain`, `profile-${n}-sealed`, `profile-${n}-sealed-bare`];
+    await Promise.all(dbs.map((name) => peer.create(name)));
+    const s = await run('profileSealedPush', dbs.map((name) => peer.target(name)).concat(n));
+    log(`profile encrypted push ${n}: ${JSON.stringify(s, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+    await Promise.all(dbs.map((name) => peer.remove(name)));
   }
   for (const n of options.sizes) {
     const db = `profile-pull-${n}`;

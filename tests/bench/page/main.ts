@@ -11,6 +11,7 @@ import { benchDocs } from '../../../scripts/bench/docs.mjs';
 import { remoteOf, startEngine, until, type Target } from './engine';
 import { filesBench } from './files';
 import { profilePullEngine, profilePush } from './profile';
+import { profileSealedPush } from './profileSealed';
 import { runUnwatchedFromAddress } from './unwatched';
 
 /** One measurement. */
@@ -97,6 +98,7 @@ const bench = {
   userAgent: () => Promise.resolve(navigator.userAgent),
   profilePush,
   profilePullEngine,
+  profileSealedPush,
   ...filesBench,
   pullPouch: (t: Target) => {
     const local = freshLocal();
