@@ -1,7 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useServices } from '../../../app/ServicesContext';
 import type { PeerConfig } from '../../../domain/peer';
+import type { PeerCredentials } from '../../../domain/peer';
 import type { PeerStatus } from '../../../sync/engine/peerStatus';
+import { AdminLoginFields, RecreateDatabaseOffer, useRecreate } from './RecreateDatabaseFields';
 
 /** Whether this device holds the mesh passphrase; undefined while unknown. */
 export function useHasPassphrase(generation = 0): boolean | undefined {
@@ -49,13 +51,21 @@ export function EncryptionPanel({ peer, status }: { peer: PeerConfig; status?: P
   const hasPassphrase = useHasPassphrase(generation);
   const [isSwitching, setIsSwitching] = useState(false);
   const [passphrase, setPassphrase] = useState('');
+  // Switching a plain peer can recreate its database at once, so no plain copy stays on it.
+  const [alsoRecreate, setAlsoRecreate] = useState(false);
+  const [admin, setAdmin] = useState<PeerCredentials>({ username: '', password: '' });
+  const recreate = useRecreate();
   const needsPassphrase = status?.state === 'passphraseNeeded' || status?.error?.reason === 'unreadable';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const run = async () => {
       if (passphrase) await peers.setPassphrase(passphrase);
-      if (!peer.encrypted) await peers.setEncrypted(peer.id);
+      const login = admin;
+      setAdmin({ username: '', password: '' });
+      // Recreating marks the peer encrypted first, even if the server then refuses: its row shows why and offers it again.
+      if (!peer.encrypted && alsoRecreate) await recreate.run(peer, login, true);
+      else if (!peer.encrypted) await peers.setEncrypted(peer.id);
       setPassphrase('');
       setIsSwitching(false);
       setGeneration((g) => g + 1);
@@ -65,9 +75,12 @@ export function EncryptionPanel({ peer, status }: { peer: PeerConfig; status?: P
 
   if (peer.encrypted && !needsPassphrase) {
     return (
-      <p className="hint" data-testid="peer-encrypted">
-        Encrypted: this peer holds only ciphertext.
-      </p>
+      <div className="encrypted-peer">
+        <p className="hint" data-testid="peer-encrypted">
+          Encrypted: every device sends this peer only ciphertext.
+        </p>
+        <RecreateDatabaseOffer peer={peer} recreate={recreate} />
+      </div>
     );
   }
   if (!peer.encrypted && !isSwitching) {
@@ -82,20 +95,29 @@ export function EncryptionPanel({ peer, status }: { peer: PeerConfig; status?: P
       {!peer.encrypted && (
         <p className="hint">
           From now on every device sends this peer only ciphertext, and needs the mesh passphrase to sync with it. The
-          plain copies already on it stay there until its owner recreates that database (delete it in Fauxton and add the
-          peer again with “Create the database”). A server link between it and a plain peer is refused.
+          plain copies already on it stay there until its owner recreates that database, which the app can do now (below) or later
+          from this row. A server link between it and a plain peer is refused.
         </p>
       )}
+      {!peer.encrypted && (
+        <label className="hint">
+          <input type="checkbox" checked={alsoRecreate} onChange={(e) => setAlsoRecreate(e.target.checked)} /> Recreate this database on the
+          server now, so no plain copy stays on it
+        </label>
+      )}
+      {!peer.encrypted && alsoRecreate && <AdminLoginFields value={admin} onChange={setAdmin} />}
       {peer.encrypted && hasPassphrase && <p className="hint">Enter the mesh passphrase again if the one on this device is wrong.</p>}
       {(needsPassphrase || hasPassphrase === false || peer.encrypted) && <PassphraseField value={passphrase} onChange={setPassphrase} />}
-      <button type="submit" className="primary">
-        {peer.encrypted ? 'Save passphrase and sync' : 'Make encrypted'}
+      <button type="submit" className="primary" disabled={recreate.isRunning}>
+        {peer.encrypted ? 'Save passphrase and sync' : alsoRecreate ? 'Make encrypted and recreate the database' : 'Make encrypted'}
       </button>
       {!peer.encrypted && (
         <button type="button" onClick={() => setIsSwitching(false)}>
           Cancel
         </button>
       )}
+      {recreate.isRunning && <p className="hint" role="status">Copying what only the server holds, then recreating…</p>}
+      {recreate.notice}
     </form>
   );
 }
