@@ -172,7 +172,7 @@ async function profile(run, peer) {
     log(`profile push ${n}: ${JSON.stringify(r, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
     await Promise.all([peer.remove(db), peer.remove(bare)]);
     if (!options.encrypted) continue;
-    const dbs = [`profile-${n}-plain`, `profile-${n}-sealed`, `profile-${n}-sealed-bare`];
+    const dbs = [`profile-${n}-plain`, `profile-${n}-sealed`, `profile-${n}-sealed-again`, `profile-${n}-sealed-bare`];
     await Promise.all(dbs.map((name) => peer.create(name)));
     const s = await run('profileSealedPush', dbs.map((name) => peer.target(name)).concat(n));
     log(`profile encrypted push ${n}: ${JSON.stringify(s, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);

@@ -3,6 +3,7 @@ import { PUSH_ATTACHMENT_BUDGET, attachmentBytes, fillAttachments, withinBudget 
 import { writeWhileFetching } from './fastPipeline';
 import { newSessionId, readCheckpoint, replicationId, writeCheckpoint, type Seq } from './fastCheckpoint';
 import { isDesignDoc } from '../remote/designDocs';
+import { prepareWrites } from '../remote/prepareWrites';
 import { openIdbChanges, type IdbChanges } from './idbChangesPage';
 import { readRevisions, type ReadResult } from './localRevisions';
 
@@ -245,7 +246,9 @@ async function* fetchBatches(run: Run, pager: Pager, since: Seq): AsyncGenerator
     // A short page is the end for now; the live replication picks up what comes later.
     const isLast = !isCut && !page.full;
     const bytes = docs.reduce((sum, doc) => sum + attachmentBytes(doc), 0);
-    yield { changes: kept, lastSeq, docs: await fillAttachments(source, docs), isLast, attachmentBytes: bytes };
+    // Prepared for the target here (sealed, for an encrypted peer), while the batch before is being written.
+    const ready = await prepareWrites(run.options.target, await fillAttachments(source, docs));
+    yield { changes: kept, lastSeq, docs: ready, isLast, attachmentBytes: bytes };
     if (isLast) return;
     from = lastSeq;
     // Pages with nothing to fetch (changes the target has, e.g. the echo of a push) cost

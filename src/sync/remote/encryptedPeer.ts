@@ -1,5 +1,6 @@
 // The handle on a peer marked encrypted: sealed on the way out, opened on the way in, the unopenable named.
 import { EnvelopeError, type MeshKeyring } from '../../domain/envelope';
+import { offerPrepare } from './prepareWrites';
 import { isLeftPlain, openAttachment, openDoc, sealDoc } from './sealedDocs';
 import type { UnreadableDocs } from './unreadableDocs';
 
@@ -9,7 +10,8 @@ import type { UnreadableDocs } from './unreadableDocs';
  * sealed (sealedDocs.ts) and everything read through it is opened before
  * PouchDB stores it here. The local database always holds plain documents.
  * - `bulkDocs` and `put` seal (the live push, the catch-up push, the relay,
- *   refused documents sent again);
+ *   refused documents sent again); the catch-up seals ahead of its writes
+ *   (prepareWrites.ts), and what was sealed here is not sealed again;
  * - `bulkGet` (the live and catch-up pulls), `get` (attachments, `open_revs`)
  *   and `allDocs` with `include_docs` open; `getAttachment` decrypts;
  * - a revision that fails to open (plain, tampered, another passphrase) is
@@ -45,15 +47,33 @@ export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unre
     changes: handle.changes.bind(remote),
   };
   let [opened, failedAuthentication] = [0, 0];
-  const seal = (docs: AnyDoc[]) => {
+  /** Why nothing may be sent now, if so. */
+  const refusal = (docs: AnyDoc[]): EnvelopeError | undefined => {
     // Checkpoints (`_local/`) still pass: the pull records how far it read.
-    if (failedAuthentication > 0 && opened === 0 && docs.some((doc) => !isLeftPlain(doc['_id']))) {
-      const count = unreadable.ids().length;
-      const what = `${count} document${count === 1 ? '' : 's'}`;
-      return Promise.reject(new EnvelopeError('authentication', `the mesh passphrase on this device opens none of the ${what} read from this peer: nothing is sent to it until one opens`));
-    }
-    return Promise.all(docs.map((doc) => sealDoc(keyring, doc)));
+    if (!(failedAuthentication > 0 && opened === 0 && docs.some((doc) => !isLeftPlain(doc['_id'])))) return undefined;
+    const count = unreadable.ids().length;
+    const what = `${count} document${count === 1 ? '' : 's'}`;
+    return new EnvelopeError('authentication', `the mesh passphrase on this device opens none of the ${what} read from this peer: nothing is sent to it until one opens`);
   };
+  /** What this handle sealed: passed on as it is when it comes back to be written. */
+  const sealedHere = new WeakSet<object>();
+  const sealEach = (docs: AnyDoc[]) =>
+    Promise.all(
+      docs.map(async (doc) => {
+        if (sealedHere.has(doc)) return doc;
+        const sealed = await sealDoc(keyring, doc);
+        sealedHere.add(sealed);
+        return sealed;
+      }),
+    );
+  // Checked at the write even for documents sealed ahead: a pull may have found unreadable ones since.
+  const seal = (docs: AnyDoc[]) => {
+    const refused = refusal(docs);
+    return refused ? Promise.reject(refused) : sealEach(docs);
+  };
+  // The catch-up seals a batch while the one before is on its way (prepareWrites.ts). Never
+  // fails: anything wrong is left to the write, which raises it where it always has.
+  offerPrepare(remote, (docs) => (refusal(docs) ? Promise.resolve(docs) : sealEach(docs).catch(() => docs)));
   /** The opened revision, or undefined (recorded as unreadable) when it does not open. */
   const tryOpen = async (doc: AnyDoc): Promise<AnyDoc | undefined> => {
     const [id, rev] = [String(doc['_id']), String(doc['_rev'])];

@@ -11,6 +11,7 @@ import {
   readSealed,
   sealBinary,
   toBase64,
+  toBase64Portable,
 } from '../../../src/domain/envelope';
 
 const note = { type: 'note', title: 'Secret plans', body: 'Meet at the old mill at dawn.' };
@@ -136,5 +137,23 @@ describe('the salt a keyring seals with', () => {
     expect(next.kdf.salt).not.toBe(older.kdf.salt);
     expect(next.kdf.salt).not.toBe(sealed.kdf.salt);
     expect((await mine.sealJson(note, 'z')).kdf.salt).toBe(sealed.kdf.salt);
+  });
+});
+
+describe('base64', () => {
+  // The browser's own Uint8Array.prototype.toBase64 is used where it exists (Chromium); this is the path
+  // without it (Node 20), and the two must write the same text: standard alphabet, padded.
+  it('written without the browser\'s own is the standard, padded base64, in slices and across them', () => {
+    for (const length of [0, 1, 2, 3, 700, 0x8000 - 1, 0x8000, 0x8000 + 1, 3 * 0x8000 + 5]) {
+      const raw = new Uint8Array(length).map((_, i) => (i * 131 + 7) & 0xff);
+      expect(toBase64Portable(raw)).toBe(Buffer.from(raw).toString('base64'));
+      expect(toBase64(raw)).toBe(Buffer.from(raw).toString('base64'));
+      expect(fromBase64(toBase64(raw))).toEqual(raw);
+    }
+  });
+
+  it('read back refuses what is not base64', () => {
+    expect(() => fromBase64('not base64!')).toThrow(EnvelopeError);
+    expect(() => fromBase64('abcde')).toThrow(EnvelopeError);
   });
 });
