@@ -13,7 +13,8 @@
 //   --reps N     repetitions of each measurement (default 3, at least 3)
 //   --before     also run the engine without its fast catch-up (as it was before)
 //   --encrypted  also pull and push through a peer marked encrypted (issue #16): the
-//                engine with the mesh passphrase, PBKDF2 key derivation included
+//                engine with the mesh passphrase, PBKDF2 key derivation included; and
+//                send each file with no DevTools attached (unwatched) through one too
 //   --incognito  an in-memory browser profile instead of one on disk
 //   --sizes a,b  document counts for pull and push (while developing)
 //   --files a,b  file sizes in MiB for the files round trip (default 50,100; --quick 16)
@@ -216,23 +217,28 @@ async function appBench() {
  */
 async function unwatchedSends(origin, peer) {
   const rows = [];
+  // --encrypted: each send again through a peer marked encrypted, beside the plain one.
   for (const mib of options.filesMiB) {
     for (const live of [false, true]) {
-      const db = `unwatched-${mib}-${live ? 'live' : 'catch-up'}`;
-      await peer.create(db);
-      const r = await sendUnwatched({ origin, target: peer.target(db), mib, live });
-      rows.push(r);
-      log(`unwatched send ${mib} MiB ${live ? 'live' : 'catch-up'}: add ${Math.round(r.addMs)} ms, push ${Math.round(r.pushMs)} ms, longest task ${Math.round(r.longestTaskAddMs)} / ${Math.round(r.longestTaskPushMs)} ms`);
-      await peer.remove(db);
+      for (const encrypted of options.encrypted ? [false, true] : [false]) {
+        const what = `${live ? 'live' : 'catch-up'}${encrypted ? ' encrypted' : ''}`;
+        const db = `unwatched-${mib}-${what.replace(/\W+/g, '-')}`;
+        await peer.create(db);
+        const r = await sendUnwatched({ origin, target: peer.target(db), mib, live, encrypted });
+        rows.push(r);
+        log(`unwatched send ${mib} MiB ${what}: add ${Math.round(r.addMs)} ms, push ${Math.round(r.pushMs)} ms, longest task ${Math.round(r.longestTaskAddMs)} / ${Math.round(r.longestTaskPushMs)} ms`);
+        await peer.remove(db);
+      }
     }
   }
   const ms = (v) => `${Math.round(v)} ms`;
+  const peerOf = (r) => (options.encrypted ? ` ${r.encrypted ? 'encrypted' : 'plain'} |` : '');
   return [
     '**Sending a file with no DevTools attached** (Chromium started without a client; one run per size)',
     '',
-    '| file | sync | add | push (after the add) | longest task while adding | longest task while pushing |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.mib} MiB | ${r.live ? 'live during the add' : 'started after the add'} | ${ms(r.addMs)} | ${ms(r.pushMs)} | ${ms(r.longestTaskAddMs)} | ${ms(r.longestTaskPushMs)} |`),
+    `| file | sync |${options.encrypted ? ' peer |' : ''} add | push (after the add) | longest task while adding | longest task while pushing |`,
+    `| --- | --- |${options.encrypted ? ' --- |' : ''} --- | --- | --- | --- |`,
+    ...rows.map((r) => `| ${r.mib} MiB | ${r.live ? 'live during the add' : 'started after the add'} |${peerOf(r)} ${ms(r.addMs)} | ${ms(r.pushMs)} | ${ms(r.longestTaskAddMs)} | ${ms(r.longestTaskPushMs)} |`),
   ].join('\n');
 }
 

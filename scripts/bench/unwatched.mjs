@@ -33,13 +33,14 @@ async function reportServer() {
 
 /**
  * Adds a file of `mib` MiB in a Chromium with no DevTools client and pushes it to the peer.
- * @param {{ origin: string, target: object, mib: number, live?: boolean, timeoutMs?: number }} o
- * @returns {Promise<{ addMs: number, pushMs: number, longestTaskAddMs: number, longestTaskPushMs: number }>}
+ * With `encrypted`, the peer is marked encrypted: every piece is sealed on its way (issue #16).
+ * @param {{ origin: string, target: object, mib: number, live?: boolean, encrypted?: boolean, timeoutMs?: number }} o
+ * @returns {Promise<{ mib: number, live: boolean, encrypted: boolean, addMs: number, pushMs: number, longestTaskAddMs: number, longestTaskPushMs: number }>}
  */
-export async function sendUnwatched({ origin, target, mib, live = false, timeoutMs = 10 * 60_000 }) {
+export async function sendUnwatched({ origin, target, mib, live = false, encrypted = false, timeoutMs = 10 * 60_000 }) {
   const reports = await reportServer();
   const profile = await mkdtemp(join(tmpdir(), 'p2pcloud-unwatched-'));
-  const order = encodeURIComponent(JSON.stringify({ target, mib, live, report: reports.url }));
+  const order = encodeURIComponent(JSON.stringify({ target, mib, live, encrypted, report: reports.url }));
   const browser = spawn(
     CHROMIUM.executablePath,
     ['--headless', ...CHROMIUM.args, `--user-data-dir=${profile}`, `${origin}/index.html#unwatched=${order}`],

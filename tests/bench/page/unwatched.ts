@@ -16,6 +16,8 @@ interface Order {
   report: string;
   /** Sync runs while the file is added (the live push), rather than starting after it (the catch-up). */
   live?: boolean;
+  /** The peer is marked encrypted (issue #16): every piece is sealed on its way there. */
+  encrypted?: boolean;
 }
 
 const tasks: Array<{ at: number; ms: number }> = [];
@@ -43,18 +45,19 @@ async function run(order: Order): Promise<Record<string, unknown>> {
     return res.rows.every((row) => 'value' in row && !row.value.deleted);
   };
   const file = randomFile(order.mib);
-  const synced = order.live ? startEngine(db, order.target, onPeer) : undefined;
+  const synced = order.live ? startEngine(db, order.target, onPeer, order.encrypted) : undefined;
   const addFrom = performance.now();
   const added = await new FilesStore(db, { deviceName: () => 'unwatched' }).add({ file });
   const addMs = performance.now() - addFrom;
   const longestAdd = longestSince(addFrom);
   const pushFrom = performance.now();
   wanted.ids = [added.id, ...new Set(added.chunks.map((hash) => `chunk:${hash}`))];
-  const stop = await (synced ?? startEngine(db, order.target, onPeer));
+  const stop = await (synced ?? startEngine(db, order.target, onPeer, order.encrypted));
   stop();
   return {
     mib: order.mib,
     live: !!order.live,
+    encrypted: !!order.encrypted,
     addMs,
     pushMs: performance.now() - pushFrom,
     longestTaskAddMs: longestAdd,
