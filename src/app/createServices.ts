@@ -8,6 +8,8 @@ import { FileConflictStore } from '../storage/fileConflicts';
 import { FilesStore } from '../storage/files';
 import { NotesStore } from '../storage/notes';
 import { watchChanges } from '../storage/changes';
+import { watchIdbClose } from '../storage/idbWatch';
+import { reopenable, type ReopenableDb } from '../storage/reopenableDb';
 import { createPeerStore } from '../storage/peerStore';
 import { SchemaNotices } from '../storage/schemaGate';
 import type { SafetyReport } from '../sync/safety/dataSafety';
@@ -28,6 +30,8 @@ export const LOCAL_DB_NAME = 'p2pcloud';
 /** Everything the UI may use. Nothing else creates PouchDB instances or the engine. */
 export interface Services {
   db: PouchDB.Database;
+  /** Whether that database can be used: the browser may close it under the app, and it is opened again. */
+  localDb: Pick<ReopenableDb, 'state' | 'problem' | 'subscribe'>;
   notes: NotesStore;
   /** Files, stored as content-addressed chunks that sync like any document. */
   files: FilesStore;
@@ -58,7 +62,14 @@ export interface Services {
  */
 export function createServices(): Services {
   const logger = createLogger('p2pcloud');
-  const db = new PouchDB(LOCAL_DB_NAME, { auto_compaction: false });
+  // One handle for the whole app that reopens itself when the browser closes
+  // IndexedDB under it (storage/reopenableDb.ts).
+  const localDb = reopenable({
+    open: () => new PouchDB(LOCAL_DB_NAME, { auto_compaction: false }),
+    watch: watchIdbClose,
+    log: (message, detail) => logger.warn(message, detail),
+  });
+  const db = localDb.db;
   const store = createPeerStore(db);
   let peersChanged: (() => void) | undefined;
   const deviceName = createDeviceNameStore(globalThis.localStorage, navigator.userAgent);
@@ -92,6 +103,7 @@ export function createServices(): Services {
   });
   // A device back from sleep or the background retries its peers at once.
   listenForWakeUp(sync);
+  localDb.onReopened(() => sync.localDbReopened());
   const peers = new PeerDirectory({
     store,
     probe: { fetch: (input, init) => fetch(input, init), canDetectCors: true },
@@ -134,6 +146,7 @@ export function createServices(): Services {
   const schema = new SchemaNotices();
   return {
     db,
+    localDb,
     schema,
     checkSafety,
     locateChunks: (hashes) => withPeers((peers) => locateChunks(peers, hashes)),

@@ -3,6 +3,7 @@ import type { AppUpdater } from '../pwa/registerSW';
 import { useRoute, type Route } from './hooks/useRoute';
 import { lazyPage } from './lazyPage';
 import { NotesPage } from './pages/notes/NotesPage';
+import { StorageClosed } from './StorageClosed';
 import { SyncIndicator } from './SyncIndicator';
 import { UpdatePrompt } from './UpdatePrompt';
 
@@ -39,6 +40,7 @@ export function AppShell({ updater }: { updater: AppUpdater }) {
         </nav>
         <SyncIndicator />
       </header>
+      <StorageClosed />
       <UpdatePrompt updater={updater} />
       <main>
         <Suspense fallback={<p className="empty">Loading…</p>}>

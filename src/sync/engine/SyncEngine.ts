@@ -166,7 +166,7 @@ export class SyncEngine {
   retryNow(): void {
     for (const run of this.running.values()) {
       const state = run.replication?.status().state;
-      if ((state === PeerState.backingOff || state === PeerState.failed) && runnable(run.peer)) {
+      if ((state === PeerState.backingOff || state === PeerState.storageFull || state === PeerState.failed) && runnable(run.peer)) {
         this.stopPeer(run.peer.config.id, run, false);
         this.startPeer(run);
       }
@@ -187,6 +187,22 @@ export class SyncEngine {
       const status = run.replication?.status();
       if (!status || !runnable(run.peer) || !needsWaking(status)) continue;
       this.deps.logger.debug(`woke up: ${id} starts over`, status.state);
+      this.stopPeer(id, run, false);
+      this.startPeer(run);
+    }
+    this.publish();
+  }
+
+  /**
+   * The local database was opened again under the app (storage/reopenableDb.ts):
+   * every running peer starts over. A live replication keeps its place in
+   * memory, but the browser may have emptied the database (site data
+   * cleared): only a new catch-up reads the checkpoints afresh and pulls
+   * back what the device lost.
+   */
+  restartAll(): void {
+    for (const [id, run] of this.running) {
+      if (!run.replication || !runnable(run.peer)) continue;
       this.stopPeer(id, run, false);
       this.startPeer(run);
     }

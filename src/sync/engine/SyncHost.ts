@@ -117,6 +117,11 @@ export class SyncHost {
     else this.deps.channel?.postMessage({ type: 'wake-up' } satisfies Message);
   }
 
+  /** This tab's local database was opened again: if this tab runs sync, every peer starts over ({@link SyncEngine.restartAll}). */
+  localDbReopened(): void {
+    this.engine?.restartAll();
+  }
+
   subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
