@@ -1,4 +1,6 @@
 import type { HostSnapshot } from '../sync/engine/SyncHost';
+import type { PeerStatus } from '../sync/engine/peerStatus';
+import { waitingChanges } from './notifications/syncEventToNotice';
 
 /** The header's one-line answer to "where are my changes?". */
 export interface SyncSummary {
@@ -16,6 +18,13 @@ export function summarizeSync(snapshot: HostSnapshot): SyncSummary {
     return { tone: 'alone', text: snapshot.peers.length ? 'Sync paused' : 'No peers yet' };
   }
   const statuses = active.map((p) => snapshot.statuses[p.id]);
+  // Before anything else: nothing more can arrive here until space is freed.
+  const full = statuses.filter((s) => s?.state === 'storageFull');
+  if (full.length) {
+    const most = full.reduce<PeerStatus['waiting']>((a, s) => (s?.waiting && (!a || s.waiting.count > a.count) ? s.waiting : a), undefined);
+    const isOne = most?.count === 1 && !most.isAtLeast;
+    return { tone: 'error', text: most ? `This device is full: ${waitingChanges(most)} from peers ${isOne ? 'is' : 'are'} waiting` : 'This device is full' };
+  }
   // A peer that refused a document syncs on, yet lacks it: never "up to date".
   const errors = statuses.filter((s) => s?.state === 'failed' || s?.state === 'unauthorized' || s?.error?.reason === 'refused' || s?.error?.reason === 'unreadable').length;
   if (errors) return { tone: 'error', text: `${plural(errors, 'peer')} with an error` };

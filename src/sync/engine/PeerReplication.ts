@@ -6,6 +6,7 @@ import type { Logger } from '../common/logger';
 import { PeerState, combineStates, type PeerStatus } from './peerStatus';
 import { RefusedDocs } from './refusedDocs';
 import type { UnreadableDocs } from '../remote/unreadableDocs';
+import { countWaiting } from './waitingChanges';
 
 /** The one place PouchDB's replication events become a {@link PeerStatus}. */
 
@@ -81,8 +82,8 @@ export const LIVE_BATCH_SIZE = 10;
  */
 export const LIVE_PUSH_BATCH_SIZE = 1;
 
-/** How a catch-up ended. */
-type CatchUpOutcome = 'done' | 'away' | 'failed';
+/** How a catch-up ended; 'full': this device's storage is full. */
+type CatchUpOutcome = 'done' | 'away' | 'failed' | 'full';
 
 /**
  * Live, two-way replication with one peer, retrying while the peer is away.
@@ -104,6 +105,8 @@ export class PeerReplication {
   private readonly refused: RefusedDocs;
   /** Set when the live push sent a refused document again (edited): retry the list when it settles. */
   private isRefusalTouched = false;
+  /** While this device's storage is full: how many of the peer's changes wait to be stored here. */
+  private waiting?: PeerStatus['waiting'];
 
   constructor(private readonly deps: PeerReplicationDeps) {
     this.refused = deps.refused ?? new RefusedDocs();
@@ -134,7 +137,7 @@ export class PeerReplication {
     if (this.deps.fastCatchUp === false) return this.goLive();
     void this.catchUp().then((outcome) => {
       if (this.isCancelled) return;
-      if (outcome === 'away') return this.retryLater();
+      if (outcome === 'away' || outcome === 'full') return this.retryLater();
       this.goLive();
       // The checkpoints are past what the peer refused: only this sends it again.
       this.retryRefused();
@@ -174,6 +177,7 @@ export class PeerReplication {
       state,
       ...(this.lastSyncedAt ? { lastSyncedAt: this.lastSyncedAt } : {}),
       ...(error ? { error } : {}),
+      ...(error?.reason === 'quota' && this.waiting ? { waiting: this.waiting } : {}),
     };
   }
 
@@ -199,7 +203,17 @@ export class PeerReplication {
     // reading the local changes the push is about to send (pendingChanges.ts).
     this.deps.onCatchUp?.('push', true);
     try {
-      const pulled = await this.fast('pull', { written: fromPeer });
+      let pulled: FastResult;
+      try {
+        pulled = await this.fast('pull', { written: fromPeer });
+      } catch (err) {
+        if (classifyError(err) !== 'quota') throw err;
+        // This device is full: what it holds still goes out to the peer, and
+        // the whole cycle is tried again after a backoff.
+        await this.fast('push', {}).catch((pushErr: unknown) => this.deps.logger.debug('push while full failed', describeError(pushErr)));
+        this.onStorageFull(err);
+        return 'full';
+      }
       if (!pulled.completed) return 'done';
       const pushed = await this.fast('push', {
         knownOnTarget: fromPeer,
@@ -215,6 +229,10 @@ export class PeerReplication {
     } catch (err) {
       if (this.isCancelled) return 'failed';
       const reason = classifyError(err);
+      if (reason === 'quota') {
+        this.onStorageFull(err);
+        return 'full';
+      }
       if (reason === 'network') {
         // Away: say so, and try the whole cycle again after a backoff.
         for (const dir of ['push', 'pull'] as const) this.set(dir, PeerState.backingOff, { reason, detail: describeError(err) });
@@ -373,6 +391,7 @@ export class PeerReplication {
     // Not on 'active': PouchDB turns active again at every retry of a stuck batch.
     if (state === PeerState.upToDate) {
       d.sameBatchFailures = 0;
+      this.waiting = undefined;
       this.retryDelayMs = 0;
       if (dir === 'push' && this.isRefusalTouched) this.retryRefused();
     }
@@ -385,6 +404,7 @@ export class PeerReplication {
   private onPaused(dir: Direction, err: unknown): void {
     if (this.isCancelled) return;
     if (!err) return this.set(dir, PeerState.upToDate);
+    if (classifyError(err) === 'quota') return this.onStorageFull(err);
     if (this.onAttemptFailed(dir, err)) return;
     const reason = classifyError(err);
     if (isTerminal(reason)) return this.stopWith(dir, reason, describeError(err));
@@ -398,6 +418,7 @@ export class PeerReplication {
 
   private onFatal(dir: Direction, err: unknown): void {
     if (this.isCancelled) return;
+    if (classifyError(err) === 'quota') return this.onStorageFull(err);
     this.stopWith(dir, classifyError(err), describeError(err));
   }
 
@@ -428,6 +449,11 @@ export class PeerReplication {
     if (this.isCancelled || err === d.lastFailure) return this.isCancelled;
     d.lastFailure = err;
     const reason = classifyError(err);
+    // Not a document's fault: every batch would fail alike until space is freed.
+    if (reason === 'quota') {
+      this.onStorageFull(err);
+      return true;
+    }
     if (reason === 'network' || d.batchIds.length === 0) {
       d.sameBatchFailures = 0;
       return false;
@@ -438,6 +464,25 @@ export class PeerReplication {
     const docIds = typeof docId === 'string' ? [docId] : [...d.batchIds];
     this.stopWith(dir, 'stuck', `${reason}: ${describeError(err)}`, docIds);
     return true;
+  }
+
+  /**
+   * This device's storage is full. Nothing already stored is touched; the
+   * peer is shown as waiting on this device, with how many of its changes
+   * are not stored here yet, and the whole cycle runs again after a backoff,
+   * so syncing resumes by itself once space is freed.
+   */
+  private onStorageFull(err: unknown): void {
+    if (this.isCancelled) return;
+    const error = { reason: 'quota' as const, detail: describeError(err) };
+    for (const dir of ['push', 'pull'] as const) this.set(dir, PeerState.storageFull, error);
+    this.retryLater();
+    countWaiting(this.deps.localDb, this.deps.remoteDb)
+      .then((waiting) => {
+        this.waiting = waiting;
+        this.deps.onUpdate();
+      })
+      .catch((countErr: unknown) => this.deps.logger.debug('waiting changes not counted', describeError(countErr)));
   }
 
   private stopWith(dir: Direction, reason: SyncErrorReason, detail: string, docIds?: string[]): void {

@@ -11,6 +11,8 @@ export const PeerState = {
   upToDate: 'upToDate',
   /** The peer is away; retrying with capped backoff. */
   backingOff: 'backingOff',
+  /** This device's storage is full: what the peer has waits, retried with backoff until space is freed. */
+  storageFull: 'storageFull',
   /** The peer refused the credentials; waits for new ones. */
   unauthorized: 'unauthorized',
   /** A failure retrying cannot fix; see the reason. */
@@ -37,13 +39,18 @@ export interface PeerStatus {
    */
   unsentChunks?: readonly string[];
   error?: { reason: SyncErrorReason; detail: string; docIds?: string[] };
+  /**
+   * While this device's storage is full (error reason 'quota'): how many of
+   * the peer's changes are not stored here yet; `isAtLeast` when counting stopped early.
+   */
+  waiting?: { count: number; isAtLeast: boolean };
   /** Design documents the peer holds, which this app neither pulls nor relays (designDocs.ts). */
   designDocs?: readonly string[];
 }
 
 /** Combines the push and pull states into the peer's one state. */
 export function combineStates(push: PeerState, pull: PeerState): PeerState {
-  const order: PeerState[] = ['paused', 'unauthorized', 'failed', 'backingOff', 'active', 'connecting', 'upToDate'];
+  const order: PeerState[] = ['paused', 'unauthorized', 'failed', 'storageFull', 'backingOff', 'active', 'connecting', 'upToDate'];
   for (const state of order) if (push === state || pull === state) return state;
   return 'connecting';
 }

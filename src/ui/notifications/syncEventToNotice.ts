@@ -1,7 +1,7 @@
 import type { PeerUrlProblem } from '../../domain/peerUrl';
 import type { SyncErrorReason } from '../../sync/common/errors';
 import type { ProbeProblem } from '../../sync/peers/probePeer';
-import type { PeerState } from '../../sync/engine/peerStatus';
+import type { PeerState, PeerStatus } from '../../sync/engine/peerStatus';
 
 /** A message for the user, with what to do about it. */
 export interface Notice {
@@ -101,6 +101,7 @@ export const PEER_STATE_LABEL: Record<PeerState, string> = {
   active: 'Syncing',
   upToDate: 'Up to date',
   backingOff: 'Offline, retrying',
+  storageFull: 'Waiting: this device is full',
   unauthorized: 'Sign-in refused',
   failed: 'Error',
   paused: 'Paused on this device',
@@ -115,7 +116,11 @@ export function designDocsNote(ids: readonly string[]): string {
 }
 
 /** Why a peer stopped, in words. Nothing for `network`: being away is normal and shown by the badge. */
-export function syncErrorNotice(reason: SyncErrorReason, docIds?: readonly string[]): Notice | undefined {
+export function syncErrorNotice(
+  reason: SyncErrorReason,
+  docIds?: readonly string[],
+  waiting?: PeerStatus['waiting'],
+): Notice | undefined {
   switch (reason) {
     case 'network':
       return undefined;
@@ -128,7 +133,12 @@ export function syncErrorNotice(reason: SyncErrorReason, docIds?: readonly strin
     case 'too-large':
       return { title: 'A document is larger than the peer accepts.', help: 'Raise max_document_size on the peer, or make the note smaller.' };
     case 'quota':
-      return { title: 'This device is out of storage space.', help: 'Free some space; nothing already saved is lost.' };
+      return {
+        title: waiting
+          ? `This device is full: ${waitingChanges(waiting)} from this peer ${waiting.count === 1 && !waiting.isAtLeast ? 'is' : 'are'} waiting.`
+          : 'This device is full.',
+        help: 'Free some space on this device (other apps, files, browser data): syncing resumes by itself. Nothing already saved is lost, and changes typed here still go out to the peer.',
+      };
     case 'stuck':
       return {
         title: `Syncing is stuck on ${docIds && docIds.length === 1 ? 'one document' : 'a batch of documents'}: ${(docIds ?? []).join(', ')}.`,
@@ -147,4 +157,10 @@ export function syncErrorNotice(reason: SyncErrorReason, docIds?: readonly strin
     case 'unknown':
       return { title: 'Syncing with this peer failed.', help: 'Pause and resume the peer to retry.' };
   }
+}
+
+/** "12 changes", or "at least 10,000 changes" when counting stopped early. */
+export function waitingChanges(waiting: NonNullable<PeerStatus['waiting']>): string {
+  const n = waiting.count.toLocaleString('en');
+  return `${waiting.isAtLeast ? 'at least ' : ''}${n} change${waiting.count === 1 && !waiting.isAtLeast ? '' : 's'}`;
 }

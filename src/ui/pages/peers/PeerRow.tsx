@@ -19,7 +19,7 @@ export function PeerRow({
 }) {
   const { peers, logger } = useServices();
   const state = peer.isPaused ? 'paused' : (status?.state ?? 'connecting');
-  const notice = status?.error ? syncErrorNotice(status.error.reason, status.error.docIds?.map(docLabel)) : undefined;
+  const notice = status?.error ? syncErrorNotice(status.error.reason, status.error.docIds?.map(docLabel), status.waiting) : undefined;
   const [isSigningIn, setIsSigningIn] = useState(false);
   // A peer learnt from the mesh needs this device's own credentials: ask right away.
   const showSignIn = isSigningIn || state === 'signInNeeded';
