@@ -134,6 +134,8 @@ function checkIterations(iterations: unknown): number {
 export class MeshKeyring {
   private readonly keys = new Map<string, Promise<CryptoKey>>();
   private sealing?: { kdf: KdfParams; key: Promise<CryptoKey> };
+  /** A fresh salt's key derived ahead ({@link warmUp}), not chosen yet: an envelope that opens first still wins. */
+  private fresh?: { kdf: KdfParams; key: Promise<CryptoKey> };
 
   /**
    * @param passphrase the mesh passphrase.
@@ -149,11 +151,25 @@ export class MeshKeyring {
 
   /** The parameters and key new envelopes are sealed with. */
   private sealer(): { kdf: KdfParams; key: Promise<CryptoKey> } {
-    if (!this.sealing) {
-      const kdf: KdfParams = { name: 'PBKDF2', hash: 'SHA-256', iterations: this.iterations, salt: toBase64(crypto.getRandomValues(new Uint8Array(SALT_BYTES))) };
-      this.sealing = { kdf, key: this.keyFor(kdf) };
-    }
+    this.sealing ??= this.fresh ?? this.freshSalt();
     return this.sealing;
+  }
+
+  private freshSalt(): { kdf: KdfParams; key: Promise<CryptoKey> } {
+    const kdf: KdfParams = { name: 'PBKDF2', hash: 'SHA-256', iterations: this.iterations, salt: toBase64(crypto.getRandomValues(new Uint8Array(SALT_BYTES))) };
+    return { kdf, key: this.keyFor(kdf) };
+  }
+
+  /**
+   * Starts deriving the key of a fresh salt now, for a keyring that will
+   * likely seal before it opens anything (a peer found empty): the
+   * derivation (a few hundred ms) then runs while the first batch is read,
+   * not in front of its write. Does not choose it: should an envelope open
+   * before the first write, its salt is still adopted and this one dropped.
+   */
+  warmUp(): void {
+    if (this.sealing || this.fresh) return;
+    this.fresh = this.freshSalt();
   }
 
   /** The key for these parameters, derived once. */

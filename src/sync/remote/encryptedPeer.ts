@@ -35,7 +35,7 @@ export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unre
     get: (id: string, options?: object) => Promise<AnyDoc | Array<{ ok?: AnyDoc; unreadable?: unknown }>>;
     allDocs: (options?: { include_docs?: boolean }) => Promise<{ rows: Array<{ id: string; doc?: AnyDoc }> }>;
     getAttachment: (id: string, name: string, options?: object) => Promise<unknown>;
-    changes: (options?: { include_docs?: boolean }) => unknown;
+    changes: (options?: { include_docs?: boolean; since?: unknown; live?: boolean }) => unknown;
   };
   const original = {
     bulkDocs: handle.bulkDocs.bind(remote),
@@ -142,9 +142,17 @@ export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unre
   handle.getAttachment = async (id, name, options) => openAttachment(keyring, id, name, await original.getAttachment(id, name, options ?? {}));
   handle.changes = (options) => {
     if (options?.include_docs) throw new EnvelopeError('unsupported', 'changes with include_docs from an encrypted peer: read the documents with bulkGet');
-    return original.changes(options ?? {});
+    const feed = original.changes(options ?? {});
+    // A peer with no changes at all has no envelope to adopt a salt from: the first write
+    // here will derive a fresh key, so start on it now (MeshKeyring.warmUp).
+    if (isFromStart(options?.since) && !options?.live && isThenable(feed)) {
+      feed.then((res) => res.results?.length === 0 && keyring.warmUp(), () => undefined);
+    }
+    return feed;
   };
   return remote;
 }
 
 const unreadableOf = (list: UnreadableDocs) => list.detail();
+const isFromStart = (since: unknown) => since === undefined || since === 0 || since === '0';
+const isThenable = (feed: unknown): feed is PromiseLike<{ results?: unknown[] }> => typeof (feed as { then?: unknown } | null)?.then === 'function';

@@ -1,6 +1,6 @@
 // The envelope of an encrypted peer (issue #16): WebCrypto AES-GCM under a
 // PBKDF2 key, parameters stored beside the ciphertext, bound to where it belongs.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   DEFAULT_ITERATIONS,
   EnvelopeError,
@@ -137,6 +137,36 @@ describe('the salt a keyring seals with', () => {
     expect(next.kdf.salt).not.toBe(older.kdf.salt);
     expect(next.kdf.salt).not.toBe(sealed.kdf.salt);
     expect((await mine.sealJson(note, 'z')).kdf.salt).toBe(sealed.kdf.salt);
+  });
+});
+
+describe('a key derived ahead (warmUp)', () => {
+  it('is the one the first seal uses, derived once', async () => {
+    const derive = vi.spyOn(crypto.subtle, 'deriveKey');
+    const start = vi.spyOn(crypto.subtle, 'importKey');
+    try {
+      const warm = new MeshKeyring('correct horse battery staple', 100_000);
+      warm.warmUp();
+      // Started there and then (the passphrase imported, the derivation chained to it).
+      expect(start).toHaveBeenCalledTimes(1);
+      warm.warmUp();
+      const a = await warm.sealJson(note, 'x');
+      const b = await warm.sealJson(note, 'y');
+      expect(derive).toHaveBeenCalledTimes(1);
+      expect(b.kdf).toEqual(a.kdf);
+      expect(await new MeshKeyring('correct horse battery staple').openJson(a, 'x')).toEqual(note);
+    } finally {
+      derive.mockRestore();
+      start.mockRestore();
+    }
+  });
+
+  it('is dropped when an envelope opens before the first seal: the mesh still converges on one salt', async () => {
+    const first = await new MeshKeyring('correct horse battery staple').sealJson(note, 'x');
+    const warm = new MeshKeyring('correct horse battery staple');
+    warm.warmUp();
+    await warm.openJson(first, 'x');
+    expect((await warm.sealJson(note, 'y')).kdf).toEqual(first.kdf);
   });
 });
 

@@ -1,7 +1,7 @@
 // The catch-up seals a batch for an encrypted peer ahead of writing it
 // (prepareWrites.ts, issue #16 cost): each revision is sealed once, what was
 // sealed ahead is written as it is, and the write still refuses what it must.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EnvelopeError, MeshKeyring } from '../../../src/domain/envelope';
 import { fastReplicate } from '../../../src/sync/catchUp/fastReplicate';
 import { encryptPeer } from '../../../src/sync/remote/encryptedPeer';
@@ -59,6 +59,25 @@ describe('sealing ahead of the write', () => {
       expect(opened).toMatchObject({ type: 'note', title: `Secret ${Number(row.id.slice(5))}` });
       expect(opened).not.toHaveProperty(SEALED_FIELD);
     }
+  });
+
+  it('a peer found empty has its fresh key derived at once, before anything is sealed; one with changes does not', async () => {
+    const empty = await peerDb('empty');
+    const keyring = new MeshKeyring('the mesh passphrase', ITERATIONS);
+    const warmUp = vi.spyOn(keyring, 'warmUp');
+    const target = encryptPeer(empty, keyring, new UnreadableDocs(() => undefined, {}));
+    await target.changes({ since: 0, limit: 100 });
+    expect(warmUp).toHaveBeenCalledTimes(1);
+
+    const full = await peerDb('full');
+    await openRemote(full.name, member).bulkDocs([await sealDoc(keyring, { _id: 'note:1', _rev: '1-a', title: 'x' })] as Array<PouchDB.Core.PutDocument<object>>, { new_edits: false });
+    const other = new MeshKeyring('the mesh passphrase', ITERATIONS);
+    const notWarmed = vi.spyOn(other, 'warmUp');
+    const handle = encryptPeer(full, other, new UnreadableDocs(() => undefined, {}));
+    await handle.changes({ since: 0, limit: 100 });
+    // And a later page of an empty answer is not the start of the peer.
+    await handle.changes({ since: '1-xyz', limit: 100 });
+    expect(notWarmed).not.toHaveBeenCalled();
   });
 
   it('a plain handle offers nothing: its documents come back as they are', async () => {
