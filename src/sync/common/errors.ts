@@ -28,6 +28,12 @@ export type SyncErrorReason =
    * the others keep syncing.
    */
   | 'unreadable'
+  /**
+   * A peer this device syncs in plain holds sealed documents: another device
+   * marked it encrypted. Nothing from it is stored here and nothing is sent to
+   * it until this device has the mesh passphrase (remote/plainPeer.ts).
+   */
+  | 'sealed'
   | 'unknown';
 
 /** A classified replication failure. */
@@ -62,6 +68,8 @@ export function classifyError(err: unknown): SyncErrorReason {
   if (e.status === 404 && /no_db_file|does not exist|missing/i.test(`${e.reason ?? ''}${e.message ?? ''}`)) {
     return 'no-database';
   }
+  // Thrown by a plain peer's handle on meeting ciphertext (remote/plainPeer.ts).
+  if (name === 'sealedonplainpeer') return 'sealed';
   // Thrown by an encrypted peer's handle (encryptedPeer.ts): never a network failure, though it has no status.
   if (name === 'envelopeerror') return 'unreadable';
   if (e.status === undefined || e.status === 0 || e.status >= 500 || name === 'typeerror') return 'network';
@@ -70,7 +78,7 @@ export function classifyError(err: unknown): SyncErrorReason {
 
 /** Reasons that retrying cannot fix: the engine stops and waits for the user. */
 export function isTerminal(reason: SyncErrorReason): boolean {
-  return reason === 'unauthorized' || reason === 'forbidden' || reason === 'no-database' || reason === 'stuck' || reason === 'unreadable';
+  return reason === 'unauthorized' || reason === 'forbidden' || reason === 'no-database' || reason === 'stuck' || reason === 'unreadable' || reason === 'sealed';
 }
 
 /** A short, credential-free description of an error for logs and status. */

@@ -82,8 +82,11 @@ export const LIVE_BATCH_SIZE = 10;
  */
 export const LIVE_PUSH_BATCH_SIZE = 1;
 
-/** How a catch-up ended; 'full': this device's storage is full. */
-type CatchUpOutcome = 'done' | 'away' | 'failed' | 'full';
+/**
+ * How a catch-up ended; 'full': this device's storage is full; 'sealed': the
+ * peer holds sealed documents this plain handle refused (remote/plainPeer.ts).
+ */
+type CatchUpOutcome = 'done' | 'away' | 'failed' | 'full' | 'sealed';
 
 /**
  * Live, two-way replication with one peer, retrying while the peer is away.
@@ -107,6 +110,8 @@ export class PeerReplication {
   private isRefusalTouched = false;
   /** While this device's storage is full: how many of the peer's changes wait to be stored here. */
   private waiting?: PeerStatus['waiting'];
+  /** Set once the peer turned out to hold sealed documents: nothing more runs until the engine restarts it. */
+  private isSealedStop = false;
 
   constructor(private readonly deps: PeerReplicationDeps) {
     this.refused = deps.refused ?? new RefusedDocs();
@@ -136,7 +141,7 @@ export class PeerReplication {
     forgetCheckpoints(this.deps.remoteDb);
     if (this.deps.fastCatchUp === false) return this.goLive();
     void this.catchUp().then((outcome) => {
-      if (this.isCancelled) return;
+      if (this.isCancelled || outcome === 'sealed') return;
       if (outcome === 'away' || outcome === 'full') return this.retryLater();
       this.goLive();
       // The checkpoints are past what the peer refused: only this sends it again.
@@ -151,7 +156,7 @@ export class PeerReplication {
 
   /** Stops the live replications and starts a new cycle after a backoff. */
   private retryLater(): void {
-    if (this.isCancelled || this.retryTimer) return;
+    if (this.isCancelled || this.isSealedStop || this.retryTimer) return;
     for (const dir of ['push', 'pull'] as const) this.cancelDirection(dir);
     this.retryDelayMs = this.deps.backOff(this.retryDelayMs);
     this.retryTimer = setTimeout(() => {
@@ -232,6 +237,10 @@ export class PeerReplication {
       if (reason === 'quota') {
         this.onStorageFull(err);
         return 'full';
+      }
+      if (reason === 'sealed') {
+        this.onSealed(err);
+        return 'sealed';
       }
       if (reason === 'network') {
         // Away: say so, and try the whole cycle again after a backoff.
@@ -402,9 +411,10 @@ export class PeerReplication {
   }
 
   private onPaused(dir: Direction, err: unknown): void {
-    if (this.isCancelled) return;
+    if (this.isCancelled || this.isSealedStop) return;
     if (!err) return this.set(dir, PeerState.upToDate);
     if (classifyError(err) === 'quota') return this.onStorageFull(err);
+    if (classifyError(err) === 'sealed') return this.onSealed(err);
     if (this.onAttemptFailed(dir, err)) return;
     const reason = classifyError(err);
     if (isTerminal(reason)) return this.stopWith(dir, reason, describeError(err));
@@ -417,8 +427,9 @@ export class PeerReplication {
   }
 
   private onFatal(dir: Direction, err: unknown): void {
-    if (this.isCancelled) return;
+    if (this.isCancelled || this.isSealedStop) return;
     if (classifyError(err) === 'quota') return this.onStorageFull(err);
+    if (classifyError(err) === 'sealed') return this.onSealed(err);
     this.stopWith(dir, classifyError(err), describeError(err));
   }
 
@@ -454,6 +465,11 @@ export class PeerReplication {
       this.onStorageFull(err);
       return true;
     }
+    // Nor is this: the whole peer turned encrypted under this device.
+    if (reason === 'sealed') {
+      this.onSealed(err);
+      return true;
+    }
     if (reason === 'network' || d.batchIds.length === 0) {
       d.sameBatchFailures = 0;
       return false;
@@ -483,6 +499,26 @@ export class PeerReplication {
         this.deps.onUpdate();
       })
       .catch((countErr: unknown) => this.deps.logger.debug('waiting changes not counted', describeError(countErr)));
+  }
+
+  /**
+   * The peer, synced here in plain, holds sealed documents: another device
+   * marked it encrypted. Both directions stop: the pull would store ciphertext
+   * as plain documents (the handle refuses it, remote/plainPeer.ts), and the
+   * push would keep sending plaintext to a peer meant to hold none. The row
+   * asks for the mesh passphrase, which marks the peer encrypted here too and
+   * restarts it (a new PeerReplication). Nothing stored here is touched.
+   */
+  private onSealed(err: unknown): void {
+    if (this.isCancelled || this.isSealedStop) return;
+    this.isSealedStop = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    for (const dir of ['push', 'pull'] as const) this.cancelDirection(dir);
+    const docIds = (err as { docIds?: unknown }).docIds;
+    const error = { reason: 'sealed' as const, detail: describeError(err), ...(Array.isArray(docIds) ? { docIds: docIds.map(String) } : {}) };
+    this.deps.logger.warn('the peer holds sealed documents; stopped until the mesh passphrase is entered', error.detail);
+    for (const dir of ['push', 'pull'] as const) this.set(dir, PeerState.passphraseNeeded, error);
   }
 
   private stopWith(dir: Direction, reason: SyncErrorReason, detail: string, docIds?: string[]): void {

@@ -7,6 +7,7 @@ import { createBackoff } from './backoff';
 import { isTerminal } from '../common/errors';
 import { ignoreDesignDocs, listDesignDocs } from '../remote/designDocs';
 import { encryptPeer } from '../remote/encryptedPeer';
+import { refuseSealed } from '../remote/plainPeer';
 import { hardenRemote } from '../catchUp/hardenRemote';
 import type { Logger } from '../common/logger';
 import { PendingChanges } from './pendingChanges';
@@ -254,8 +255,9 @@ export class SyncEngine {
   private startPeer(run: RunningPeer): void {
     const { config, credentials } = run.peer;
     const opened = hardenRemote(this.deps.openRemote(config.url, credentials));
-    // Only a peer marked encrypted is touched: a plain peer's handle is as before.
-    const sealed = run.keyring && run.unreadable ? encryptPeer(opened, run.keyring, run.unreadable) : opened;
+    // A peer marked encrypted seals and opens; a plain one refuses ciphertext, which another
+    // device that marked it encrypted may have put there (remote/plainPeer.ts).
+    const sealed = run.keyring && run.unreadable ? encryptPeer(opened, run.keyring, run.unreadable) : refuseSealed(opened);
     const remote = ignoreDesignDocs(sealed, (id, isDeleted) =>
       this.noteDesignDocs(run, isDeleted ? (run.designDocs ?? []).filter((d) => d !== id) : [...(run.designDocs ?? []), id]),
     );
@@ -419,7 +421,8 @@ export class SyncEngine {
 
 /** Whether a peer's replication may be stuck or waiting for nothing after a sleep (see {@link SyncEngine.wakeUp}). */
 function needsWaking(status: PeerStatus): boolean {
-  if (status.state === PeerState.upToDate || status.state === PeerState.unauthorized) return false;
+  // Waiting for the passphrase (a peer another device marked encrypted): starting over fixes nothing.
+  if (status.state === PeerState.upToDate || status.state === PeerState.unauthorized || status.state === PeerState.passphraseNeeded) return false;
   return !(status.state === PeerState.failed && status.error && isTerminal(status.error.reason));
 }
 

@@ -21,7 +21,11 @@ export const PeerState = {
   paused: 'paused',
   /** Learnt from the mesh; needs credentials entered on this device first. */
   signInNeeded: 'signInNeeded',
-  /** Marked encrypted; needs the mesh passphrase entered on this device first. */
+  /**
+   * Marked encrypted (here, or by another device: the peer holds sealed
+   * documents, error reason 'sealed'); needs the mesh passphrase entered on
+   * this device first.
+   */
   passphraseNeeded: 'passphraseNeeded',
 } as const;
 export type PeerState = (typeof PeerState)[keyof typeof PeerState];
@@ -50,7 +54,7 @@ export interface PeerStatus {
 
 /** Combines the push and pull states into the peer's one state. */
 export function combineStates(push: PeerState, pull: PeerState): PeerState {
-  const order: PeerState[] = ['paused', 'unauthorized', 'failed', 'storageFull', 'backingOff', 'active', 'connecting', 'upToDate'];
+  const order: PeerState[] = ['paused', 'unauthorized', 'failed', 'passphraseNeeded', 'storageFull', 'backingOff', 'active', 'connecting', 'upToDate'];
   for (const state of order) if (push === state || pull === state) return state;
   return 'connecting';
 }

@@ -149,3 +149,15 @@ export async function openAttachment(keyring: MeshKeyring, id: string, name: str
   if (isLeftPlain(id)) return data;
   return likeThat(await openBinary(keyring, await bytesOf(data), attachmentAad(id, name)), data);
 }
+
+/**
+ * Whether a revision read from a peer is sealed: it carries an envelope in
+ * {@link SEALED_FIELD} (a numbered format, an algorithm and ciphertext, as
+ * `sealJson` writes it). Any version counts, a newer one included: whatever
+ * its version, it is ciphertext, never a plain document.
+ */
+export function isSealedDoc(doc: unknown): boolean {
+  if (typeof doc !== 'object' || doc === null) return false;
+  const envelope = (doc as Record<string, unknown>)[SEALED_FIELD] as { v?: unknown; alg?: unknown; ct?: unknown } | null | undefined;
+  return typeof envelope === 'object' && envelope !== null && typeof envelope.v === 'number' && typeof envelope.alg === 'string' && typeof envelope.ct === 'string';
+}

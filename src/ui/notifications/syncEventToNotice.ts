@@ -154,6 +154,11 @@ export function syncErrorNotice(
         title: `This device could not open ${docIds && docIds.length === 1 ? 'one document' : `${docIds?.length ?? 'some'} documents`} from this encrypted peer: ${(docIds ?? []).join(', ')}. ${docIds && docIds.length === 1 ? 'It was' : 'They were'} not stored here.`,
         help: 'Everything else keeps syncing. Check the mesh passphrase entered for this peer: with another passphrase, or changed on the peer, or plain where ciphertext was expected, nothing is stored. They are read again whenever syncing with this peer restarts.',
       };
+    case 'sealed':
+      return {
+        title: 'This peer holds encrypted documents: another device marked it encrypted.',
+        help: 'Enter the mesh passphrase below to sync with it again. Until then this device stores nothing from it and sends it nothing; nothing already here was changed.',
+      };
     case 'unknown':
       return { title: 'Syncing with this peer failed.', help: 'Pause and resume the peer to retry.' };
   }

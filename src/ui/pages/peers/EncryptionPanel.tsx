@@ -56,6 +56,8 @@ export function EncryptionPanel({ peer, status }: { peer: PeerConfig; status?: P
   const [admin, setAdmin] = useState<PeerCredentials>({ username: '', password: '' });
   const recreate = useRecreate();
   const needsPassphrase = status?.state === 'passphraseNeeded' || status?.error?.reason === 'unreadable';
+  // Another device marked this peer encrypted; this one learnt it from the sealed documents on it.
+  const isSealedElsewhere = !peer.encrypted && status?.error?.reason === 'sealed';
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -83,7 +85,7 @@ export function EncryptionPanel({ peer, status }: { peer: PeerConfig; status?: P
       </div>
     );
   }
-  if (!peer.encrypted && !isSwitching) {
+  if (!peer.encrypted && !isSwitching && !isSealedElsewhere) {
     return (
       <button type="button" onClick={() => setIsSwitching(true)}>
         Make encrypted…
@@ -92,14 +94,20 @@ export function EncryptionPanel({ peer, status }: { peer: PeerConfig; status?: P
   }
   return (
     <form className="encrypt-peer" onSubmit={submit} aria-label="Encrypt peer">
-      {!peer.encrypted && (
+      {isSealedElsewhere && (
+        <p className="hint">
+          Another device marked this peer encrypted. Enter the mesh passphrase (the one used there) to sync with it: this device then
+          marks it encrypted too.
+        </p>
+      )}
+      {!peer.encrypted && !isSealedElsewhere && (
         <p className="hint">
           From now on every device sends this peer only ciphertext, and needs the mesh passphrase to sync with it. The
           plain copies already on it stay there until its owner recreates that database, which the app can do now (below) or later
           from this row. A server link between it and a plain peer is refused.
         </p>
       )}
-      {!peer.encrypted && (
+      {!peer.encrypted && !isSealedElsewhere && (
         <label className="hint">
           <input type="checkbox" checked={alsoRecreate} onChange={(e) => setAlsoRecreate(e.target.checked)} /> Recreate this database on the
           server now, so no plain copy stays on it
@@ -109,9 +117,9 @@ export function EncryptionPanel({ peer, status }: { peer: PeerConfig; status?: P
       {peer.encrypted && hasPassphrase && <p className="hint">Enter the mesh passphrase again if the one on this device is wrong.</p>}
       {(needsPassphrase || hasPassphrase === false || peer.encrypted) && <PassphraseField value={passphrase} onChange={setPassphrase} />}
       <button type="submit" className="primary" disabled={recreate.isRunning}>
-        {peer.encrypted ? 'Save passphrase and sync' : alsoRecreate ? 'Make encrypted and recreate the database' : 'Make encrypted'}
+        {peer.encrypted || isSealedElsewhere ? 'Save passphrase and sync' : alsoRecreate ? 'Make encrypted and recreate the database' : 'Make encrypted'}
       </button>
-      {!peer.encrypted && (
+      {!peer.encrypted && !isSealedElsewhere && (
         <button type="button" onClick={() => setIsSwitching(false)}>
           Cancel
         </button>
