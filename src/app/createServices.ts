@@ -103,7 +103,10 @@ export function createServices(): Services {
   });
   // A device back from sleep or the background retries its peers at once.
   listenForWakeUp(sync);
-  localDb.onReopened(() => sync.localDbReopened());
+  // Closed by the browser, the database may have been emptied: peers start over and fill it again.
+  localDb.onReopened((why) => {
+    if (why === 'closed') sync.localDbReopened();
+  });
   const peers = new PeerDirectory({
     store,
     probe: { fetch: (input, init) => fetch(input, init), canDetectCors: true },

@@ -30,6 +30,20 @@ export function isConnectionClosed(err: unknown): boolean {
 }
 
 /**
+ * True when a write failed because the disk or the origin's quota is full.
+ * @remarks Chromium reports a quota as `QuotaExceededError`, but a disk
+ * that is simply full as the transaction aborting with "DataError: Failed
+ * to write blobs (IOError)" or an `UnknownError`: PouchDB passes either on
+ * as `indexed_db_went_bad` with the DOMException's name as its reason.
+ */
+export function isStorageFull(err: unknown): boolean {
+  const e = asErrorLike(err);
+  if (/QuotaExceededError/i.test(`${text(e.name)} ${text(e.reason)}`)) return true;
+  const isIdbFailure = e.name === 'indexed_db_went_bad' || e.error === 'indexed_db_went_bad';
+  return isIdbFailure && /DataError|UnknownError|IOError/i.test(`${text(e.reason)} ${text(e.message)}`);
+}
+
+/**
  * True when `err` is a failed IndexedDB transaction (`indexed_db_went_bad`,
  * a quota error among them): the adapter's `onabort` has then closed its
  * connection for good, so the handle must be reopened before the next call,

@@ -1,5 +1,5 @@
 // The device's database as one handle that survives the browser closing IndexedDB under the app.
-import { closesConnection, isConnectionClosed } from './idbClosed';
+import { closesConnection, isConnectionClosed, isStorageFull } from './idbClosed';
 import { LiveFeed } from './liveFeed';
 
 /** Whether the local database can be used: open, being opened again, or lost until a reload. */
@@ -16,9 +16,17 @@ export interface ReopenableDb {
   subscribe(listener: () => void): () => void;
   /** How many times the database was opened again (for the logs and the tests). */
   reopens(): number;
-  /** Calls `listener` after every reopen; returns a function that stops it. */
-  onReopened(listener: () => void): () => void;
+  /**
+   * Calls `listener` after every reopen, with why it was closed: by the
+   * browser or another tab (`closed`: the database may even have been
+   * emptied), or after one of its own writes failed (`failed`: what it holds
+   * is as it was). Returns a function that stops it.
+   */
+  onReopened(listener: (why: ReopenCause) => void): () => void;
 }
+
+/** Why the database was opened again: see {@link ReopenableDb.onReopened}. */
+export type ReopenCause = 'closed' | 'failed';
 
 /** What {@link reopenable} needs: how to open the database, and where to say what happened. */
 export interface ReopenOptions {
@@ -36,6 +44,9 @@ export interface ReopenOptions {
 /** Tries at opening the database again before it is called unavailable, and the pause before the n-th retry (n × this). */
 const OPEN_ATTEMPTS = 4;
 const OPEN_RETRY_MS = 250;
+
+/** Calls that write: a disk-full failure of one is reported as such ({@link storageFull}). */
+const WRITES = new Set(['put', 'post', 'bulkDocs', 'remove', 'putAttachment', 'removeAttachment']);
 
 /** Calls whose failure on a closed connection is retried once on a new one. */
 const NOT_RETRIED = new Set(['close', 'destroy', 'on', 'once', 'emit', 'removeListener', 'removeAllListeners', 'addListener']);
@@ -56,7 +67,14 @@ const NOT_RETRIED = new Set(['close', 'destroy', 'on', 'once', 'emit', 'removeLi
  * again (a newer version of the app upgraded it in another tab), the state
  * is `unavailable`, and the UI says to reload.
  */
-export function reopenable({ open, watch, log = () => undefined }: ReopenOptions): ReopenableDb {
+export function reopenable({ open: openDb, watch, log = () => undefined }: ReopenOptions): ReopenableDb {
+  const open = () => {
+    const db = openDb();
+    // Each live feed and replication listens for the database's 'destroyed'
+    // event; the app runs about a dozen at once, over the emitter's default of 10.
+    (db as unknown as { setMaxListeners?: (n: number) => void }).setMaxListeners?.(50);
+    return db;
+  };
   let current = open();
   let state: LocalDbState = 'open';
   let problem: string | undefined;
@@ -64,7 +82,7 @@ export function reopenable({ open, watch, log = () => undefined }: ReopenOptions
   let reopenCount = 0;
   let stopWatch: (() => void) | undefined;
   const stateListeners = new Set<() => void>();
-  const reopenListeners = new Set<() => void>();
+  const reopenListeners = new Set<(why: ReopenCause) => void>();
 
   const setState = (next: LocalDbState, why?: string) => {
     state = next;
@@ -76,7 +94,7 @@ export function reopenable({ open, watch, log = () => undefined }: ReopenOptions
     watch?.(db, (why) => {
       log('the browser closed the database', why);
       // A failure is the state 'unavailable', which the UI shows.
-      reopen().catch(() => undefined);
+      reopen('closed').catch(() => undefined);
     })
       .then((stop) => {
         if (db === current) stopWatch = stop;
@@ -86,7 +104,7 @@ export function reopenable({ open, watch, log = () => undefined }: ReopenOptions
   };
 
   /** Opens the database again, once however many calls found it closed. */
-  const reopen = (): Promise<void> => {
+  const reopen = (cause: ReopenCause): Promise<void> => {
     reopening ??= (async () => {
       const old = current;
       setState('reopening');
@@ -124,7 +142,7 @@ export function reopenable({ open, watch, log = () => undefined }: ReopenOptions
       log('the database was opened again');
       setState('open');
       startWatching(next);
-      for (const listener of reopenListeners) listener();
+      for (const listener of reopenListeners) listener(cause);
     })().finally(() => {
       reopening = undefined;
     });
@@ -139,17 +157,20 @@ export function reopenable({ open, watch, log = () => undefined }: ReopenOptions
     return result.then(undefined, async (err: unknown) => {
       if (isConnectionClosed(err)) {
         // Another call may have reopened it already.
-        if (db === current) await reopen();
+        if (db === current) await reopen('closed');
         return (current as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
       }
       // The adapter closed the connection after this failure: have a new
       // one ready for the next call, and report this one as it is.
-      if (closesConnection(err) && db === current) reopen().catch(() => undefined);
-      throw err;
+      if (closesConnection(err) && db === current) reopen('failed').catch(() => undefined);
+      throw WRITES.has(name) && isStorageFull(err) ? storageFull(err) : err;
     });
   };
 
-  const source = { current: () => current, onReopened: (listener: () => void) => subscribeTo(reopenListeners, listener) };
+  const source = {
+    current: () => current,
+    onReopened: (listener: (why: ReopenCause) => void) => subscribeTo(reopenListeners, listener),
+  };
 
   // `db.replicate.to/from` would bind PouchDB's replicator to the instance of
   // the moment; through the proxy it follows every reopen.
@@ -178,7 +199,7 @@ export function reopenable({ open, watch, log = () => undefined }: ReopenOptions
   function watchFailure<T>(feed: T): T {
     if (isThenable(feed)) {
       feed.then(undefined, (err: unknown) => {
-        if (isConnectionClosed(err) || closesConnection(err)) reopen().catch(() => undefined);
+        if (isConnectionClosed(err) || closesConnection(err)) reopen(isConnectionClosed(err) ? 'closed' : 'failed').catch(() => undefined);
       });
     }
     return feed;
@@ -205,7 +226,16 @@ function describe(err: unknown): string {
   return [e.name, e.reason, e.message].filter((part) => typeof part === 'string' && part).join(': ') || String(err);
 }
 
-function subscribeTo(listeners: Set<() => void>, listener: () => void): () => void {
+/**
+ * The error a write that ran out of space fails with: named as the browser
+ * names a quota error, so that every layer (the editor, the sync engine)
+ * tells a full device from a broken one, whatever the browser said.
+ */
+function storageFull(cause: unknown): Error {
+  return Object.assign(new Error('This device is out of storage space.'), { name: 'QuotaExceededError', status: 507, cause });
+}
+
+function subscribeTo<L>(listeners: Set<L>, listener: L): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
