@@ -4,7 +4,7 @@
 // figures are the pushes of bench.mjs.
 import PouchDB from 'pouchdb-browser';
 import { MeshKeyring, toBase64 } from '../../../src/domain/envelope';
-import { sealDoc } from '../../../src/sync/remote/sealedDocs';
+import { openDoc, sealDoc } from '../../../src/sync/remote/sealedDocs';
 import { encryptPeer } from '../../../src/sync/remote/encryptedPeer';
 import { UnreadableDocs } from '../../../src/sync/remote/unreadableDocs';
 import { fastReplicate } from '../../../src/sync/catchUp/fastReplicate';
@@ -75,5 +75,19 @@ export async function profileSealedPush(plain: Target, sealed: Target, keyReady:
   });
   const sizes = { plainDocBytes: JSON.stringify(benchDocs(0, 1)[0]).length, sealedDocBytes: JSON.stringify(sealedDocs[0]).length };
   await local.destroy();
-  return { parts, plainPush, sealedPush, sealedPushKeyReady, bareSealedBulkDocs, ...sizes };
+  // Pulls back: of the plain database, and of the sealed one with a fresh keyring (its derivation
+  // included) and with one that has its key; then opening alone.
+  const pullInto = async (from: PouchDB.Database) => {
+    const into = new PouchDB(`profile-pull-${Date.now()}-${Math.random()}`, { auto_compaction: false });
+    const ms = await time(() => fastReplicate({ source: from, target: into }));
+    await into.destroy();
+    return ms;
+  };
+  const plainPull = await pullInto(remoteOf(plain));
+  const sealedPull = await pullInto(encryptPeer(remoteOf(sealed), new MeshKeyring(BENCH_PASSPHRASE), new UnreadableDocs(() => undefined, {})));
+  const sealedPullKeyReady = await pullInto(encryptPeer(remoteOf(sealed), keyring, new UnreadableDocs(() => undefined, {})));
+  const openAll = await time(async () => {
+    for (let i = 0; i < n; i += 1000) await Promise.all(sealedDocs.slice(i, i + 1000).map((doc) => openDoc(keyring, doc)));
+  });
+  return { parts, plainPush, sealedPush, sealedPushKeyReady, bareSealedBulkDocs, ...sizes, plainPull, sealedPull, sealedPullKeyReady, openAll };
 }
