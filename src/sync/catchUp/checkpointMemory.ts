@@ -9,6 +9,19 @@ const ABSENT = Symbol('absent');
 const notFound = () => Object.assign(new Error('missing'), { status: 404, name: 'not_found', reason: 'missing', error: true });
 
 const forgetters = new WeakMap<PouchDB.Database, () => void>();
+const verifiers = new WeakMap<PouchDB.Database, () => Promise<boolean>>();
+
+/**
+ * Whether the peer's database is no longer the one this handle has been
+ * syncing with: a checkpoint seen on it through this handle (read or
+ * written) is gone, as when its database was deleted and created again
+ * (sync/peers/recreateDatabase.ts) or is being. One request, for one
+ * checkpoint; false when none was seen yet.
+ * @throws what the peer threw other than a 404 (away, say).
+ */
+export function checkpointsVanished(remote: PouchDB.Database): Promise<boolean> {
+  return verifiers.get(remote)?.() ?? Promise.resolve(false);
+}
 
 /** Drops what {@link rememberCheckpoints} remembers for `remote`: the next reads ask the peer. */
 export function forgetCheckpoints(remote: PouchDB.Database): void {
@@ -37,6 +50,26 @@ export function rememberCheckpoints(remote: PouchDB.Database): void {
   forgetters.set(remote, () => known.clear());
   const handle = remote as unknown as { get: Get; put: Put };
   const [get, put] = [handle.get.bind(remote), handle.put.bind(remote)];
+  // Checkpoints seen on the peer through this handle, whatever the call's form (an encrypted
+  // peer's handle passes options, which skip the memory): what checkpointsVanished asks about.
+  const seen = new Set<string>();
+  const see = <T>(id: unknown, result: T): T => {
+    if (typeof id === 'string' && id.startsWith('_local/') && result instanceof Promise) result.then(() => seen.add(id), () => undefined);
+    return result;
+  };
+  verifiers.set(remote, async () => {
+    const [id] = seen;
+    if (id === undefined) return false;
+    try {
+      // The peer's own copy, never the remembered one.
+      await get(id, {});
+      return false;
+    } catch (err) {
+      // A 404: the checkpoint is gone (a new database), or the database is (deleted, not created again yet).
+      if ((err as { status?: number }).status === 404) return true;
+      throw err;
+    }
+  });
   // Only a plain get(id) / put(doc) of a `_local/` id is served or remembered;
   // anything with options or a callback goes through untouched, and gets
   // PouchDB's own return (a call with a callback, as PouchDB's fallback for
@@ -44,7 +77,7 @@ export function rememberCheckpoints(remote: PouchDB.Database): void {
   // Callers (PouchDB's checkpointer, fastCheckpoint.ts) change what they read
   // before writing it back: copies only.
   handle.get = (id, ...rest) =>
-    rest.length > 0 || typeof id !== 'string' || !id.startsWith('_local/') ? get(id, ...rest) : readCheckpoint(id);
+    see(id, rest.length > 0 || typeof id !== 'string' || !id.startsWith('_local/') ? get(id, ...rest) : readCheckpoint(id));
   const readCheckpoint = async (id: string) => {
     const remembered = known.get(id);
     if (remembered === ABSENT) throw notFound();
@@ -63,9 +96,10 @@ export function rememberCheckpoints(remote: PouchDB.Database): void {
   };
   handle.put = async (doc, ...rest) => {
     const id = doc._id;
-    if (rest.length > 0 || typeof id !== 'string' || !id.startsWith('_local/')) return put(doc, ...rest);
+    if (rest.length > 0 || typeof id !== 'string' || !id.startsWith('_local/')) return see(id, put(doc, ...rest));
     known.delete(id);
     const result = await put(doc);
+    seen.add(id);
     known.set(id, { ...structuredClone(doc), _rev: result.rev });
     return result;
   };

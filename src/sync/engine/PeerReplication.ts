@@ -1,5 +1,5 @@
 // One peer's replication both ways: catch-up, then live; the one place PouchDB's events become a status.
-import { forgetCheckpoints } from '../catchUp/checkpointMemory';
+import { checkpointsVanished, forgetCheckpoints } from '../catchUp/checkpointMemory';
 import { classifyError, describeError, isTerminal, type SyncErrorReason } from '../common/errors';
 import { fastReplicate, type FastReplicateOptions, type FastResult } from '../catchUp/fastReplicate';
 import type { Logger } from '../common/logger';
@@ -56,6 +56,18 @@ export interface PeerReplicationDeps {
   refused?: RefusedDocs;
   /** For a peer marked encrypted: the revisions read from it that did not open (encryptedPeer.ts). */
   unreadable?: UnreadableDocs;
+  /**
+   * Kept by the engine across restarts of this peer's replication: whether
+   * syncing with it ever worked, so that its database found gone is taken
+   * for one being recreated (retried), not for a wrong address (terminal).
+   */
+  history?: { hasWorked: boolean };
+  /**
+   * How often, while the live pull is up to date, the peer is asked whether
+   * its database is still the same one (one request for one checkpoint,
+   * {@link checkpointsVanished}); default {@link RECREATION_CHECK_MS}.
+   */
+  recreationCheckMs?: number;
 }
 
 /** A document as PouchDB's replicator writes it: with its revision history. */
@@ -81,6 +93,15 @@ export const LIVE_BATCH_SIZE = 10;
  * document at a time anyway, and a backlog goes through the catch-up.
  */
 export const LIVE_PUSH_BATCH_SIZE = 1;
+
+/**
+ * How often a quiet peer is asked whether its database was recreated. A live
+ * pull resumed on a recreated database waits for changes past the old
+ * database's seq: quiet, "up to date", it would miss everything numbered
+ * below that and never send the new database what it lacks; no event of
+ * PouchDB's says so. One small request a minute per peer finds it.
+ */
+export const RECREATION_CHECK_MS = 60_000;
 
 /**
  * How a catch-up ended; 'full': this device's storage is full; 'sealed': the
@@ -112,9 +133,13 @@ export class PeerReplication {
   private waiting?: PeerStatus['waiting'];
   /** Set once the peer turned out to hold sealed documents: nothing more runs until the engine restarts it. */
   private isSealedStop = false;
+  private readonly history: { hasWorked: boolean };
+  /** Set while waiting for the next check that the peer's database is still the same one. */
+  private recreationTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly deps: PeerReplicationDeps) {
     this.refused = deps.refused ?? new RefusedDocs();
+    this.history = deps.history ?? { hasWorked: false };
   }
 
   /**
@@ -133,6 +158,8 @@ export class PeerReplication {
     this.isCancelled = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    clearTimeout(this.recreationTimer);
+    this.recreationTimer = undefined;
     for (const dir of ['push', 'pull'] as const) this.cancelDirection(dir);
   }
 
@@ -242,8 +269,8 @@ export class PeerReplication {
         this.onSealed(err);
         return 'sealed';
       }
-      if (reason === 'network') {
-        // Away: say so, and try the whole cycle again after a backoff.
+      if (this.isAwayLike(reason)) {
+        // Away (or its database being recreated): say so, and try the whole cycle again after a backoff.
         for (const dir of ['push', 'pull'] as const) this.set(dir, PeerState.backingOff, { reason, detail: describeError(err) });
         return 'away';
       }
@@ -275,6 +302,7 @@ export class PeerReplication {
       onDenied: (err) => this.onDenied(dir, err),
       onReaderFallback: (err) => logger.info('push catch-up reads through PouchDB from here on', describeError(err)),
       onBatch: (progress) => {
+        this.history.hasWorked = true;
         this.set(dir, PeerState.active);
         // The peer has every local change up to there: after a push batch, and
         // during a pull into an empty device (see FastResult.onlyFromSource).
@@ -399,6 +427,8 @@ export class PeerReplication {
     d.error = error;
     // Not on 'active': PouchDB turns active again at every retry of a stuck batch.
     if (state === PeerState.upToDate) {
+      this.history.hasWorked = true;
+      if (dir === 'pull') this.watchForRecreation();
       d.sameBatchFailures = 0;
       this.waiting = undefined;
       this.retryDelayMs = 0;
@@ -417,11 +447,14 @@ export class PeerReplication {
     if (classifyError(err) === 'sealed') return this.onSealed(err);
     if (this.onAttemptFailed(dir, err)) return;
     const reason = classifyError(err);
-    if (isTerminal(reason)) return this.stopWith(dir, reason, describeError(err));
+    const isAway = this.isAwayLike(reason);
+    if (isTerminal(reason) && !isAway) return this.stopWith(dir, reason, describeError(err));
     const error = { reason, detail: describeError(err) };
-    if (reason !== 'network' || this.deps.fastCatchUp === false) return this.set(dir, PeerState.backingOff, error);
+    if (!isAway || this.deps.fastCatchUp === false) return this.set(dir, PeerState.backingOff, error);
     // The peer is away: rather than PouchDB's retry of small live batches, a
     // new cycle whose catch-up moves whatever piles up meanwhile in large ones.
+    // Its database gone, having worked: being recreated, most likely (the
+    // message still says it is gone); the new cycle reads its checkpoints afresh.
     for (const each of ['push', 'pull'] as const) this.set(each, PeerState.backingOff, error);
     this.retryLater();
   }
@@ -470,7 +503,7 @@ export class PeerReplication {
       this.onSealed(err);
       return true;
     }
-    if (reason === 'network' || d.batchIds.length === 0) {
+    if (this.isAwayLike(reason) || d.batchIds.length === 0) {
       d.sameBatchFailures = 0;
       return false;
     }
@@ -502,6 +535,45 @@ export class PeerReplication {
   }
 
   /**
+   * Whether a failure is the peer being away, retried with a new cycle: the
+   * network, or its database gone after syncing with it worked (another device
+   * deleting and creating it again: a request in between meets "no database").
+   * A database never found is a wrong address, or one removed for good: terminal.
+   */
+  private isAwayLike(reason: SyncErrorReason): boolean {
+    return reason === 'network' || (reason === 'no-database' && this.history.hasWorked);
+  }
+
+  /**
+   * While the live pull is up to date, asks the peer now and then whether
+   * its database is still the one this device synced with (see
+   * {@link RECREATION_CHECK_MS}); if not, a new cycle, whose catch-up reads
+   * the checkpoints afresh, finds none on the new database, sends it
+   * everything (sealed, through an encrypted peer's handle) and pulls all of
+   * it from its start.
+   */
+  private watchForRecreation(): void {
+    if (this.isCancelled || this.isSealedStop || this.recreationTimer || this.retryTimer) return;
+    this.recreationTimer = setTimeout(() => {
+      checkpointsVanished(this.deps.remoteDb)
+        .catch((err: unknown) => {
+          // Away, say: the live replications say so themselves.
+          this.deps.logger.debug('could not check the peer database', describeError(err));
+          return false;
+        })
+        .then((isVanished) => {
+          this.recreationTimer = undefined;
+          if (this.isCancelled || this.isSealedStop || this.retryTimer) return;
+          if (!isVanished) return this.watchForRecreation();
+          this.deps.logger.info('the peer database is not the one synced with (recreated?): starting over');
+          for (const dir of ['push', 'pull'] as const) this.set(dir, PeerState.connecting);
+          this.retryLater();
+        })
+        .catch((err: unknown) => this.deps.logger.debug('recreation check failed', describeError(err)));
+    }, this.deps.recreationCheckMs ?? RECREATION_CHECK_MS);
+  }
+
+  /**
    * The peer, synced here in plain, holds sealed documents: another device
    * marked it encrypted. Both directions stop: the pull would store ciphertext
    * as plain documents (the handle refuses it, remote/plainPeer.ts), and the
@@ -514,6 +586,8 @@ export class PeerReplication {
     this.isSealedStop = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    clearTimeout(this.recreationTimer);
+    this.recreationTimer = undefined;
     for (const dir of ['push', 'pull'] as const) this.cancelDirection(dir);
     const docIds = (err as { docIds?: unknown }).docIds;
     const error = { reason: 'sealed' as const, detail: describeError(err), ...(Array.isArray(docIds) ? { docIds: docIds.map(String) } : {}) };

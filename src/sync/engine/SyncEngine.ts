@@ -55,6 +55,8 @@ export interface SyncEngineDeps {
   logger: Logger;
   backOff?: (previousMs: number) => number;
   batchSize?: number;
+  /** How often a quiet peer is asked whether its database was recreated (PeerReplication's RECREATION_CHECK_MS by default). */
+  recreationCheckMs?: number;
 }
 
 /** A peer syncs unless paused here, or it needs a login or a passphrase this device has not been given. */
@@ -91,6 +93,8 @@ interface RunningPeer {
   unreadable?: UnreadableDocs;
   /** The keys of its passphrase, kept across restarts so that they are derived once. */
   keyring?: MeshKeyring;
+  /** Whether syncing with it ever worked (PeerReplicationDeps.history); kept across restarts at the same address. */
+  history: { hasWorked: boolean };
 }
 
 /**
@@ -152,6 +156,7 @@ export class SyncEngine {
         fingerprint,
         pushedSeq: await this.deps.progress.get(peer.config.id),
         refused: current?.peer.config.url === peer.config.url ? current.refused : await this.refusedFor(peer.config.id),
+        history: current?.peer.config.url === peer.config.url ? current.history : { hasWorked: false },
         ...(peer.config.encrypted ? await this.encryptionFor(peer, current) : {}),
       };
       this.running.set(peer.config.id, run);
@@ -273,6 +278,8 @@ export class SyncEngine {
       backOff: this.deps.backOff ?? createBackoff(),
       batchSize: this.deps.batchSize,
       refused: run.refused,
+      history: run.history,
+      ...(this.deps.recreationCheckMs !== undefined ? { recreationCheckMs: this.deps.recreationCheckMs } : {}),
       ...(run.unreadable ? { unreadable: run.unreadable } : {}),
       logger: this.deps.logger.child(config.id),
       onUpdate: () => this.publish(),
