@@ -22,10 +22,15 @@ import { SyncEngine } from '../sync/engine/SyncEngine';
 import { ServerLinks } from '../sync/peers/serverLinks';
 import { SyncHost } from '../sync/engine/SyncHost';
 import { shareConnections } from '../sync/remote/sharedConnections';
+import { DatabaseRecreator } from '../sync/peers/DatabaseRecreator';
 import { listenForWakeUp } from './wakeUp';
+import { whenPeerPaused } from './whenPeerPaused';
 
 /** Name of the device's local database (IndexedDB, through PouchDB's default `idb` adapter). */
 export const LOCAL_DB_NAME = 'p2pcloud';
+
+/** How long the recreator waits for this device's sync with the peer to stop. */
+const PAUSE_WAIT_MS = 15_000;
 
 /** Everything the UI may use. Nothing else creates PouchDB instances or the engine. */
 export interface Services {
@@ -50,6 +55,8 @@ export interface Services {
   locateChunks: (hashes: readonly string[]) => Promise<ChunkHolding[]>;
   /** Server-to-server links (CouchDB `_replicator`). */
   links: ServerLinks;
+  /** Recreates a peer's database on its server, to drop the plain copies an encrypted peer still holds. */
+  recreator: DatabaseRecreator;
   /** Whether this tab has met a note written by a newer version of the app (domain/schema.ts). */
   schema: SchemaNotices;
   logger: Logger;
@@ -147,6 +154,13 @@ export function createServices(): Services {
     else partFreed(id, isDeleted);
   });
   const schema = new SchemaNotices();
+  // One for the app: an attempt cut short after the delete is finished by the next, from what it kept.
+  const recreator = new DatabaseRecreator({
+    localDb: db,
+    peers,
+    fetch: (input, init) => fetch(input, init),
+    whenPaused: (id) => whenPeerPaused(sync, id, PAUSE_WAIT_MS),
+  });
   return {
     db,
     localDb,
@@ -154,6 +168,7 @@ export function createServices(): Services {
     checkSafety,
     locateChunks: (hashes) => withPeers((peers) => locateChunks(peers, hashes)),
     links,
+    recreator,
     notes: new NotesStore(db, deviceName.get, undefined, { onNewerSchema: schema.noteNewer }),
     files,
     conflicts: new ConflictStore(db, { onNewerSchema: schema.noteNewer }),

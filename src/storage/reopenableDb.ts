@@ -186,7 +186,7 @@ export function reopenable({ open: openDb, watch, log = () => undefined }: Reope
     get(_target, prop) {
       if (prop === 'replicate') return replicate;
       const value: unknown = Reflect.get(current, prop);
-      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      if (typeof value !== 'function' || typeof prop !== 'string' || prop === 'constructor') return value;
       if (prop === 'changes') {
         return (options?: PouchDB.Core.ChangesOptions) =>
           options?.live ? new LiveFeed(source, options) : watchFailure(current.changes(options));

@@ -28,6 +28,9 @@ export function summarizeSync(snapshot: HostSnapshot): SyncSummary {
   // A peer that refused a document syncs on, yet lacks it: never "up to date".
   const errors = statuses.filter((s) => s?.state === 'failed' || s?.state === 'unauthorized' || s?.error?.reason === 'refused' || s?.error?.reason === 'unreadable').length;
   if (errors) return { tone: 'error', text: `${plural(errors, 'peer')} with an error` };
+  // A peer marked encrypted, or found holding sealed documents, waits for the mesh passphrase.
+  const passphrase = statuses.filter((s) => s?.state === 'passphraseNeeded').length;
+  if (passphrase) return { tone: 'error', text: `Enter the mesh passphrase for ${plural(passphrase, 'peer')}` };
   const signIn = statuses.filter((s) => s?.state === 'signInNeeded').length;
   if (signIn === statuses.length) return { tone: 'error', text: `Sign in to use ${plural(signIn, 'peer')}` };
   const waiting = Math.max(0, ...statuses.map((s) => s?.pending ?? 0));

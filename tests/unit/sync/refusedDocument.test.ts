@@ -51,9 +51,11 @@ describe('a document the peer refuses with 401 or 403', () => {
       const remote = openRemote(cfg.url, member);
       await localDb.bulkDocs([{ _id: 'note:plain', body: 'fine' }, { _id: 'note:secret', body: 'no', secret: true }]);
       await engine.setPeers([{ config: cfg, credentials: member }]);
-      const refused = await waitFor('the refusal named', () => {
+      // The pending count may lag the refusal by a snapshot (the plain note's
+      // checkpoint comes after): wait until it has settled on the refused one.
+      const refused = await waitFor('the refusal named, and counted as not received', () => {
         const s = engine.getSnapshot().peers[cfg.id];
-        return s?.error?.reason === 'refused' && s.pending !== undefined ? s : null;
+        return s?.error?.reason === 'refused' && s.pending === 1 ? s : null;
       }, { subscribe: engine.subscribe });
       expect(refused.error?.docIds).toEqual(['note:secret']);
       expect(refused.pending).toBe(1);

@@ -1,9 +1,9 @@
 // Offering to recreate a peer's database: what happens, the server admin login it needs, and how it went.
 import { useState, type FormEvent } from 'react';
+import { useServices } from '../../../app/ServicesContext';
 import type { PeerCredentials } from '../../../domain/peer';
 import type { PeerConfig } from '../../../domain/peer';
 import { RECREATE_EXPLAINED, recreateNotice } from '../../notifications/recreateNotice';
-import { useDatabaseRecreator } from './useDatabaseRecreator';
 
 /** The server admin login, typed for one use; never kept by the page once sent. */
 export function AdminLoginFields({ value, onChange }: { value: PeerCredentials; onChange: (value: PeerCredentials) => void }) {
@@ -20,7 +20,7 @@ export function AdminLoginFields({ value, onChange }: { value: PeerCredentials; 
 
 /** Runs a recreate and words its outcome; the login is cleared whatever happens. */
 export function useRecreate() {
-  const recreator = useDatabaseRecreator();
+  const { recreator } = useServices();
   const [message, setMessage] = useState<{ tone: 'ok' | 'problem'; text: string } | undefined>();
   const [isRunning, setIsRunning] = useState(false);
   const run = async (peer: PeerConfig, admin: PeerCredentials, encrypt: boolean): Promise<boolean> => {
