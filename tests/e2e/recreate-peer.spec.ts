@@ -2,11 +2,10 @@
 // plain notes is switched to encrypted; a wrong admin password changes
 // nothing on the server; recreating from the peer's row then leaves the
 // server with no plaintext and the same _security, both devices keeping
-// every note, and syncing on through the sealed peer. The phone learns of the
-// switch through a second, plain peer (the mesh's usual path) while its sync
-// with the switched one is paused: a device that meets the switch only
-// through the switched peer itself reads the sealed peer document as plain
-// (see the report of this change; not this feature's to fix).
+// every note, and syncing on through the sealed peer. The phone keeps syncing
+// the switched peer all along and learns of the switch by itself (through the
+// second, plain peer, or from the sealed documents on the switched one), then
+// waits for the mesh passphrase, sending that peer nothing meanwhile.
 import { ADMIN, expect, MEMBER, test } from './fixtures';
 import type { Device } from './page-models/Device';
 
@@ -56,8 +55,7 @@ test('a plain peer switched to encrypted and recreated from the app holds no pla
   await titles(phone);
   await expect.poll(() => rawPeer(url)).toContain('the spare key is under the third pot');
   await phone.go('Peers');
-  await phone.peers.row(url).getByRole('button', { name: 'Pause on this device' }).click();
-  await expect(phone.peers.state(url)).toHaveText('Paused on this device');
+  await expect(phone.peers.state(url)).toHaveText('Up to date');
 
   // Switching, with "recreate now" ticked, and a wrong admin password: the server keeps everything, the row says why.
   await laptop.go('Peers');
@@ -71,6 +69,10 @@ test('a plain peer switched to encrypted and recreated from the app holds no pla
   await row.getByRole('button', { name: 'Make encrypted and recreate the database' }).click();
   await expect(row.getByTestId('recreate-outcome')).toHaveText('The server refused that admin name or password. Nothing was deleted.');
   expect(await rawPeer(url)).toContain('the refund is 812 euros');
+
+  // The phone, syncing all along, has learnt of the switch: it waits for the passphrase and sends the peer nothing.
+  await expect(phone.peers.state(url)).toHaveText('Enter the mesh passphrase to use');
+  await expect(phone.page.getByTestId('sync-indicator')).toHaveText('Enter the mesh passphrase for 1 peer');
 
   // Again from the row, as its admin.
   await row.getByRole('button', { name: 'Recreate the database on the server…' }).click();
@@ -95,11 +97,10 @@ test('a plain peer switched to encrypted and recreated from the app holds no pla
   await titles(phone);
   await phone.go('Peers');
   const phoneRow = phone.peers.row(url);
-  await expect(phoneRow.getByTestId('peer-encrypted')).toBeVisible();
-  await phoneRow.getByRole('button', { name: 'Resume' }).click();
   await expect(phone.peers.state(url)).toHaveText('Enter the mesh passphrase to use');
   await phoneRow.getByRole('textbox', { name: 'Mesh passphrase' }).fill(MESH);
   await phoneRow.getByRole('button', { name: 'Save passphrase and sync' }).click();
+  await expect(phoneRow.getByTestId('peer-encrypted')).toBeVisible();
   await expect(phone.peers.state(url)).toHaveText('Up to date');
   await phone.go('Notes');
   await phone.notes.create('After the recreate', 'sealed on its way');
