@@ -90,18 +90,14 @@ test('a device syncing a peer in plain that another device marks encrypted store
   await expect(phone.notes.item('Before the switch')).toBeVisible();
 
   // The laptop marks the shared peer encrypted and writes a note. The phone is not told: the peer's own settings are sealed on it.
-  // The laptop pauses that peer around the switch: without it, its plain live push sometimes sends the revision of the peer
-  // document that marks it encrypted in plain, before the engine swaps in the sealing handle (seen in 2 of 8 runs), and the
-  // phone then learns of the switch from it instead of from the sealed documents (an app race, reported; not this test's).
+  // The laptop's plain sync with the peer keeps running through the switch: the revision of the peer's settings that marks it
+  // encrypted must still reach the peer only sealed (remote/plainPeer.ts holds it back from the plain handle).
   await laptop.go('Peers');
   const laptopRow = laptop.peers.row(sharedUrl);
-  await laptopRow.getByRole('button', { name: 'Pause on this device' }).click();
-  await expect(laptop.peers.state(sharedUrl)).toHaveText('Paused on this device');
   await laptopRow.getByRole('button', { name: 'Make encrypted…' }).click();
   await laptopRow.getByRole('textbox', { name: 'Mesh passphrase' }).fill(MESH);
   await laptopRow.getByRole('button', { name: 'Make encrypted' }).click();
   await expect(laptopRow.getByTestId('peer-encrypted')).toBeVisible();
-  await laptopRow.getByRole('button', { name: 'Resume' }).click();
   await laptop.go('Notes');
   await laptop.notes.create(...LAPTOP_NOTE);
   await laptop.go('Peers');

@@ -1,4 +1,5 @@
 // The handle on a peer this device syncs in plain: a sealed document read from it is never stored here.
+import { peerIdFor } from '../../domain/ids';
 import { isSealedDoc } from './sealedDocs';
 
 /**
@@ -12,6 +13,19 @@ export class SealedOnPlainPeerError extends Error {
   override readonly name = 'SealedOnPlainPeer';
   constructor(readonly docIds: string[]) {
     super(`the peer holds ${docIds.length} sealed document${docIds.length === 1 ? '' : 's'}: another device marked it encrypted`);
+  }
+}
+
+/**
+ * Thrown when this plain handle is asked to send the peer's own settings
+ * marking it encrypted: the switch was just made here, and the engine is
+ * about to replace this handle with a sealing one. Transient (no status:
+ * classified as the peer being away), so the batch is sent again, sealed.
+ */
+export class PeerBeingSealedError extends Error {
+  override readonly name = 'PeerBeingSealed';
+  constructor() {
+    super('this peer was just marked encrypted: its documents wait for the sealing handle');
   }
 }
 
@@ -40,12 +54,15 @@ export function refuseSealed(remote: PouchDB.Database): PouchDB.Database {
     bulkGet: (options: object) => Promise<{ results: Array<{ id: string; docs: Array<{ ok?: AnyDoc }> }> }>;
     get: (id: string, ...rest: unknown[]) => Promise<AnyDoc | Array<{ ok?: AnyDoc }>> | undefined;
     allDocs: (options?: { include_docs?: boolean }) => Promise<{ rows: Array<{ id: string; doc?: AnyDoc }> }>;
+    bulkDocs: (docs: AnyDoc[] | { docs: AnyDoc[] }, ...rest: unknown[]) => Promise<unknown>;
   };
   const original = {
     bulkGet: handle.bulkGet.bind(remote),
     get: handle.get.bind(remote),
     allDocs: handle.allDocs.bind(remote),
+    bulkDocs: handle.bulkDocs.bind(remote),
   };
+  const ownSettingsId = peerIdFor(remote.name);
   const check = (docs: Array<AnyDoc | undefined>) => {
     const sealed = [...new Set(docs.filter(isSealedDoc).map((doc) => String(doc!['_id'])))].sort();
     if (sealed.length) throw new SealedOnPlainPeerError(sealed);
@@ -70,6 +87,18 @@ export function refuseSealed(remote: PouchDB.Database): PouchDB.Database {
       (err: unknown) => callback(err),
     );
     return undefined;
+  };
+  // The revision of this peer's settings that marks it encrypted is written
+  // here while this plain handle still runs: its live push would send it in
+  // plain (seen in 2 runs of 8), and with it the news of the switch. The
+  // batch waits instead, and goes out sealed once the engine has swapped
+  // handles (it restarts the peer on that very change).
+  handle.bulkDocs = (docs, ...rest) => {
+    const list = Array.isArray(docs) ? docs : docs.docs;
+    if (list.some((doc) => doc['_id'] === ownSettingsId && doc['encrypted'] === true)) {
+      return Promise.reject(new PeerBeingSealedError());
+    }
+    return original.bulkDocs(docs, ...rest);
   };
   handle.allDocs = async (options) => {
     const res = await original.allDocs(options ?? {});

@@ -1,34 +1,19 @@
 // Design documents (validate functions, views) are a server's own business:
 // the browser neither pulls them nor relays them from one peer to another.
 // Server links (the owner's explicit choice) may still copy them.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
 import type { PeerConfig } from '../../../src/domain/peer';
-import { silentLogger } from '../../../src/sync/common/logger';
-import { SyncEngine } from '../../../src/sync/engine/SyncEngine';
-import { memoryProgress, newLocalDb, openRemote } from '../../support/nodePouch';
-import { ADMIN, MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
+import { newLocalDb, openRemote } from '../../support/nodePouch';
+import { ADMIN, MEMBER } from '../../support/peers';
 import { waitFor } from '../../support/waitFor';
+import { engineHarness } from '../../support/engineHarness';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const { engineFor, peer } = engineHarness();
 
 const member = { username: MEMBER.username, password: MEMBER.password };
 
-async function peer(): Promise<PeerServer> {
-  const server = await startTestPeer();
-  cleanup.push(() => server.close());
-  return server;
-}
 
-function engineFor(localDb: PouchDB.Database) {
-  const engine = new SyncEngine({ localDb, openRemote, progress: memoryProgress(), logger: silentLogger, backOff: () => 50 });
-  engine.start();
-  cleanup.push(() => engine.stop());
-  return engine;
-}
 
 function config(url: string): PeerConfig {
   return { id: peerIdFor(url), url, isPaused: false, addedAt: new Date().toISOString() };

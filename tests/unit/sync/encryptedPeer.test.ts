@@ -1,35 +1,21 @@
 // A peer marked encrypted holds only ciphertext (issue #16): devices seal on
 // the way there and open on the way back; the local databases hold plain
 // documents; what fails to open is not stored and is named on the peer row.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
 import type { PeerConfig } from '../../../src/domain/peer';
-import { silentLogger } from '../../../src/sync/common/logger';
-import { SyncEngine, type EnginePeer } from '../../../src/sync/engine/SyncEngine';
-import { memoryProgress, newLocalDb, openRemote } from '../../support/nodePouch';
-import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
+import { type EnginePeer } from '../../../src/sync/engine/SyncEngine';
+import { newLocalDb, openRemote } from '../../support/nodePouch';
+import { MEMBER, type PeerServer } from '../../support/peers';
 import { waitFor } from '../../support/waitFor';
+import { engineHarness } from '../../support/engineHarness';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const { engineFor, peer } = engineHarness();
 
 const member = { username: MEMBER.username, password: MEMBER.password };
 const PASSPHRASE = 'a mesh passphrase nobody guesses';
 
-async function peer(): Promise<PeerServer> {
-  const server = await startTestPeer();
-  cleanup.push(() => server.close());
-  return server;
-}
 
-function engineFor(localDb: PouchDB.Database): SyncEngine {
-  const engine = new SyncEngine({ localDb, openRemote, progress: memoryProgress(), logger: silentLogger, backOff: () => 50 });
-  engine.start();
-  cleanup.push(() => engine.stop());
-  return engine;
-}
 
 function encrypted(url: string, passphrase = PASSPHRASE): EnginePeer {
   const config: PeerConfig = { id: peerIdFor(url), url, isPaused: false, addedAt: new Date().toISOString(), encrypted: true };

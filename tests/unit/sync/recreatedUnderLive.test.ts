@@ -3,29 +3,23 @@
 // new database everything again (sealed, the peer being encrypted) and pull
 // the new database's changes, even those numbered below where its live pull
 // had got to on the old one.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
 import type { PeerConfig } from '../../../src/domain/peer';
-import { silentLogger } from '../../../src/sync/common/logger';
-import { SyncEngine, type EnginePeer } from '../../../src/sync/engine/SyncEngine';
-import { memoryProgress, newLocalDb, openRemote } from '../../support/nodePouch';
+import type { SyncEngine} from '../../../src/sync/engine/SyncEngine';
+import { type EnginePeer } from '../../../src/sync/engine/SyncEngine';
+import { newLocalDb, openRemote } from '../../support/nodePouch';
 import { ADMIN, MEMBER, startTestPeer } from '../../support/peers';
 import { waitFor } from '../../support/waitFor';
+import { engineHarness } from '../../support/engineHarness';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const harness = engineHarness();
+const { cleanup } = harness;
 const member = { username: MEMBER.username, password: MEMBER.password };
 const PASSPHRASE = 'the mesh passphrase of this test';
 const adminAuth = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
 
-function engineFor(localDb: PouchDB.Database, recreationCheckMs = 100): SyncEngine {
-  const engine = new SyncEngine({ localDb, openRemote, progress: memoryProgress(), logger: silentLogger, backOff: () => 50, recreationCheckMs });
-  engine.start();
-  cleanup.push(() => engine.stop());
-  return engine;
-}
+const engineFor = (localDb: PouchDB.Database, recreationCheckMs = 100) => harness.engineFor(localDb, { recreationCheckMs });
 
 const encrypted = (url: string): EnginePeer => {
   const config: PeerConfig = { id: peerIdFor(url), url, isPaused: false, addedAt: '2026-12-03T00:00:00.000Z', encrypted: true };

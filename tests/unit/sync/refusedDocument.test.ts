@@ -1,7 +1,7 @@
 // A peer that refuses one document with 401/403 (a validate_doc_update on the
 // server, or a member who may read but not write): PouchDB's replicator logs
 // it and moves its checkpoint past it, so the document is named here instead.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
 import type { PeerConfig } from '../../../src/domain/peer';
 import { assessSafety } from '../../../src/sync/safety/dataSafety';
@@ -11,11 +11,9 @@ import { summarizeSync } from '../../../src/ui/syncSummary';
 import { memoryProgress, newLocalDb, openRemote } from '../../support/nodePouch';
 import { ADMIN, MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
 import { waitFor } from '../../support/waitFor';
+import { engineHarness } from '../../support/engineHarness';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const { cleanup, engineFor } = engineHarness();
 
 const member = { username: MEMBER.username, password: MEMBER.password };
 
@@ -30,12 +28,6 @@ async function refusingPeer(kind: 'forbidden' | 'unauthorized'): Promise<PeerSer
   return server;
 }
 
-function engineFor(localDb: PouchDB.Database) {
-  const engine = new SyncEngine({ localDb, openRemote, progress: memoryProgress(), logger: silentLogger, backOff: () => 50 });
-  engine.start();
-  cleanup.push(() => engine.stop());
-  return engine;
-}
 
 function config(url: string): PeerConfig {
   return { id: peerIdFor(url), url, isPaused: false, addedAt: new Date().toISOString() };

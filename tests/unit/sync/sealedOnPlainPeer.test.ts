@@ -2,34 +2,21 @@
 // encrypted (issue #16): it now holds sealed documents. This device must
 // never store their ciphertext as plain documents, nor push plaintext to it;
 // it says why on the peer's row and keeps syncing its other peers.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { peerIdFor } from '../../../src/domain/ids';
 import type { PeerConfig } from '../../../src/domain/peer';
-import { silentLogger } from '../../../src/sync/common/logger';
-import { SyncEngine, type EnginePeer } from '../../../src/sync/engine/SyncEngine';
-import { memoryProgress, newLocalDb, openRemote } from '../../support/nodePouch';
-import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
+import type { EnginePeer, SyncEngine } from '../../../src/sync/engine/SyncEngine';
+import { refuseSealed } from '../../../src/sync/remote/plainPeer';
+import { newLocalDb, openRemote } from '../../support/nodePouch';
+import { MEMBER } from '../../support/peers';
 import { waitFor } from '../../support/waitFor';
+import { engineHarness } from '../../support/engineHarness';
 
-const cleanup: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const { engineFor, peer } = engineHarness();
 const member = { username: MEMBER.username, password: MEMBER.password };
 const PASSPHRASE = 'the mesh passphrase of this test';
 
-async function peer(): Promise<PeerServer> {
-  const server = await startTestPeer();
-  cleanup.push(() => server.close());
-  return server;
-}
 
-function engineFor(localDb: PouchDB.Database): SyncEngine {
-  const engine = new SyncEngine({ localDb, openRemote, progress: memoryProgress(), logger: silentLogger, backOff: () => 50 });
-  engine.start();
-  cleanup.push(() => engine.stop());
-  return engine;
-}
 
 const config = (url: string, encrypted = false): PeerConfig => ({ id: peerIdFor(url), url, isPaused: false, addedAt: '2026-12-03T00:00:00.000Z', ...(encrypted ? { encrypted } : {}) });
 const plain = (url: string): EnginePeer => ({ config: config(url), credentials: member });
@@ -107,3 +94,17 @@ for (const isBLiveMeanwhile of [true, false]) {
     expect((await everyRevision(b)).filter((doc) => 'e2e' in doc)).toEqual([]);
   });
 }
+
+it('a plain handle never sends the settings that mark its own peer encrypted (the switch made here, before the sealing handle takes over); other documents pass', async () => {
+  const server = await peer();
+  const url = server.dbUrl('notes');
+  const handle = refuseSealed(openRemote(url, member));
+  const settings = (forUrl: string) => ({ _id: peerIdFor(forUrl), type: 'peer', schemaVersion: 1, url: forUrl, encrypted: true });
+  await expect(handle.bulkDocs([{ _id: 'note:a', title: 'plain' }, settings(url)])).rejects.toMatchObject({ name: 'PeerBeingSealed' });
+  const other = 'http://127.0.0.1:9/elsewhere';
+  await handle.bulkDocs([{ _id: 'note:b', title: 'plain' }, settings(other)]);
+  const ids = (await openRemote(url, member).allDocs()).rows.map((r) => r.id);
+  expect(ids).toEqual(expect.arrayContaining(['note:b', peerIdFor(other)]));
+  expect(ids).not.toContain(peerIdFor(url));
+  expect(ids).not.toContain('note:a');
+});
