@@ -4,6 +4,7 @@ import PouchDB from 'pouchdb-browser';
 import type { PeerId } from '../../../src/domain/ids';
 import type { PeerCredentials } from '../../../src/domain/peer';
 import { silentLogger } from '../../../src/sync/common/logger';
+import { reopenable } from '../../../src/storage/reopenableDb';
 import { SyncEngine, type PushProgressStore } from '../../../src/sync/engine/SyncEngine';
 
 /** A peer database and the member credentials to reach it. */
@@ -49,7 +50,11 @@ export const BENCH_PASSPHRASE = 'bench mesh passphrase';
  * peer is marked encrypted and the engine has the mesh passphrase.
  */
 export async function startEngine(local: PouchDB.Database, t: Target, done: () => Promise<boolean>, encrypted = false): Promise<() => void> {
-  const engine = new SyncEngine({ localDb: local, openRemote, progress: memoryProgress(), logger: silentLogger });
+  // The app hands the engine its local database through the reopening handle
+  // (storage/reopenableDb.ts), so the bench does too: its cost is measured.
+  let opens = 0;
+  const localDb = reopenable({ open: () => (opens++ === 0 ? local : new PouchDB(local.name, { auto_compaction: false })) }).db;
+  const engine = new SyncEngine({ localDb, openRemote, progress: memoryProgress(), logger: silentLogger });
   engine.start();
   const id = `peer:${t.url}` as PeerId;
   const isUpToDate = () => engine.getSnapshot().peers[id]?.state === 'upToDate';
