@@ -96,7 +96,12 @@ export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unre
     const wrapped = docs as { docs: AnyDoc[] };
     return original.bulkDocs({ ...wrapped, docs: await seal(wrapped.docs) }, options ?? {});
   };
-  handle.put = async (doc, options) => original.put((await seal([doc]))[0]!, options ?? {});
+  // A plain get(id) / put(doc) stays one: a `_local/` checkpoint is then served from memory
+  // (checkpointMemory.ts) rather than asked of the peer again; options are passed only when given.
+  handle.put = async (doc, options) => {
+    const [sealed] = await seal([doc]);
+    return options === undefined ? original.put(sealed!) : original.put(sealed!, options);
+  };
   handle.bulkGet = async (options) => {
     const res = await original.bulkGet(options);
     // All at once, not document by document: each decryption is a trip to WebCrypto's
@@ -112,7 +117,7 @@ export function encryptPeer(remote: PouchDB.Database, keyring: MeshKeyring, unre
     return res;
   };
   handle.get = async (id, options) => {
-    const res = await original.get(id, options ?? {});
+    const res = await (options === undefined ? original.get(id) : original.get(id, options));
     if (!Array.isArray(res)) {
       const opened = await tryOpen(res);
       if (!opened) throw new EnvelopeError('authentication', `${id} could not be opened (${unreadableOf(unreadable)})`);

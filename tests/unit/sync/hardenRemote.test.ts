@@ -6,6 +6,9 @@ import { afterEach, expect, it } from 'vitest';
 import { nodePouchDB } from '../../../scripts/lib/peerServer.mjs';
 import { forgetCheckpoints } from '../../../src/sync/catchUp/checkpointMemory';
 import { hardenRemote } from '../../../src/sync/catchUp/hardenRemote';
+import { MeshKeyring } from '../../../src/domain/envelope';
+import { encryptPeer } from '../../../src/sync/remote/encryptedPeer';
+import { UnreadableDocs } from '../../../src/sync/remote/unreadableDocs';
 import { MEMBER, startTestPeer, type PeerServer } from '../../support/peers';
 
 const PouchDB = nodePouchDB();
@@ -122,4 +125,20 @@ it('reads a checkpoint from the peer once until forgotten (at the start of each 
   expect(await remote.get(fresh)).toMatchObject({ last_seq: 3 });
   expect(askedFresh()).toBe(2);
   expect(await other.get(fresh)).toMatchObject({ last_seq: 3 });
+});
+
+it('an encrypted peer\'s handle keeps the checkpoint memory: a checkpoint it wrote is read back without asking the peer, and stays plain', async () => {
+  const server = await peer();
+  const { remote, paths } = countingRemote(server.dbUrl('notes'));
+  const sealing = encryptPeer(remote, new MeshKeyring('a mesh passphrase', 100_000), new UnreadableDocs(() => undefined, {}));
+  const id = '_local/checkpoint-sealed-peer';
+  const asked = () => paths.filter((p) => p.endsWith(`/${id}`)).length;
+  const written = await sealing.put({ _id: id, last_seq: 4 });
+  const afterPut = asked();
+  expect(await sealing.get(id)).toMatchObject({ _rev: written.rev, last_seq: 4 });
+  expect(await sealing.get(id)).toMatchObject({ last_seq: 4 });
+  expect(asked()).toBe(afterPut);
+  // Checkpoints are the replication protocol's own: never sealed.
+  const other = new PouchDB(server.dbUrl('notes'), { skip_setup: true, auth: { ...MEMBER } });
+  expect(await other.get(id)).toMatchObject({ last_seq: 4 });
 });
