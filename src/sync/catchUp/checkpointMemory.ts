@@ -50,8 +50,8 @@ export function rememberCheckpoints(remote: PouchDB.Database): void {
   forgetters.set(remote, () => known.clear());
   const handle = remote as unknown as { get: Get; put: Put };
   const [get, put] = [handle.get.bind(remote), handle.put.bind(remote)];
-  // Checkpoints seen on the peer through this handle, whatever the call's form (an encrypted
-  // peer's handle passes options, which skip the memory): what checkpointsVanished asks about.
+  // Checkpoints seen on the peer through this handle, whatever the call's form (a call with
+  // options skips the memory): what checkpointsVanished asks about.
   const seen = new Set<string>();
   const see = <T>(id: unknown, result: T): T => {
     if (typeof id === 'string' && id.startsWith('_local/') && result instanceof Promise) result.then(() => seen.add(id), () => undefined);
