@@ -104,10 +104,11 @@ export const LIVE_PUSH_BATCH_SIZE = 1;
 export const RECREATION_CHECK_MS = 60_000;
 
 /**
- * How a catch-up ended; 'full': this device's storage is full; 'sealed': the
- * peer holds sealed documents this plain handle refused (remote/plainPeer.ts).
+ * How a catch-up ended; 'handled': a failure of the whole peer or device
+ * ({@link PeerReplication.onWholePeer}), whose handler has stopped the peer
+ * or scheduled its next cycle.
  */
-type CatchUpOutcome = 'done' | 'away' | 'failed' | 'full' | 'sealed';
+type CatchUpOutcome = 'done' | 'away' | 'failed' | 'handled';
 
 /**
  * Live, two-way replication with one peer, retrying while the peer is away.
@@ -131,6 +132,8 @@ export class PeerReplication {
   private isRefusalTouched = false;
   /** While this device's storage is full: how many of the peer's changes wait to be stored here. */
   private waiting?: PeerStatus['waiting'];
+  /** Set while {@link waiting} is being counted: one failure is reported by several events. */
+  private isCountingWaiting = false;
   /** Set once the peer turned out to hold sealed documents: nothing more runs until the engine restarts it. */
   private isSealedStop = false;
   private readonly history: { hasWorked: boolean };
@@ -168,8 +171,8 @@ export class PeerReplication {
     forgetCheckpoints(this.deps.remoteDb);
     if (this.deps.fastCatchUp === false) return this.goLive();
     void this.catchUp().then((outcome) => {
-      if (this.isCancelled || outcome === 'sealed') return;
-      if (outcome === 'away' || outcome === 'full') return this.retryLater();
+      if (this.isCancelled || outcome === 'handled') return;
+      if (outcome === 'away') return this.retryLater();
       this.goLive();
       // The checkpoints are past what the peer refused: only this sends it again.
       this.retryRefused();
@@ -244,7 +247,7 @@ export class PeerReplication {
         // the whole cycle is tried again after a backoff.
         await this.fast('push', {}).catch((pushErr: unknown) => this.deps.logger.debug('push while full failed', describeError(pushErr)));
         this.onStorageFull(err);
-        return 'full';
+        return 'handled';
       }
       if (!pulled.completed) return 'done';
       const pushed = await this.fast('push', {
@@ -260,15 +263,8 @@ export class PeerReplication {
       return 'done';
     } catch (err) {
       if (this.isCancelled) return 'failed';
+      if (this.onWholePeer(err)) return 'handled';
       const reason = classifyError(err);
-      if (reason === 'quota') {
-        this.onStorageFull(err);
-        return 'full';
-      }
-      if (reason === 'sealed') {
-        this.onSealed(err);
-        return 'sealed';
-      }
       if (this.isAwayLike(reason)) {
         // Away (or its database being recreated): say so, and try the whole cycle again after a backoff.
         for (const dir of ['push', 'pull'] as const) this.set(dir, PeerState.backingOff, { reason, detail: describeError(err) });
@@ -443,9 +439,8 @@ export class PeerReplication {
   private onPaused(dir: Direction, err: unknown): void {
     if (this.isCancelled || this.isSealedStop) return;
     if (!err) return this.set(dir, PeerState.upToDate);
-    if (classifyError(err) === 'quota') return this.onStorageFull(err);
-    if (classifyError(err) === 'sealed') return this.onSealed(err);
-    if (this.onAttemptFailed(dir, err)) return;
+    // Before onAttemptFailed, which skips a failure 'requestError' already reported.
+    if (this.onWholePeer(err) || this.onAttemptFailed(dir, err)) return;
     const reason = classifyError(err);
     const isAway = this.isAwayLike(reason);
     if (isTerminal(reason) && !isAway) return this.stopWith(dir, reason, describeError(err));
@@ -460,9 +455,7 @@ export class PeerReplication {
   }
 
   private onFatal(dir: Direction, err: unknown): void {
-    if (this.isCancelled || this.isSealedStop) return;
-    if (classifyError(err) === 'quota') return this.onStorageFull(err);
-    if (classifyError(err) === 'sealed') return this.onSealed(err);
+    if (this.isCancelled || this.isSealedStop || this.onWholePeer(err)) return;
     this.stopWith(dir, classifyError(err), describeError(err));
   }
 
@@ -492,17 +485,9 @@ export class PeerReplication {
     // PouchDB reports one failed attempt both as 'requestError' and as 'paused'.
     if (this.isCancelled || err === d.lastFailure) return this.isCancelled;
     d.lastFailure = err;
+    // Not a document's fault: every batch would fail alike.
+    if (this.onWholePeer(err)) return true;
     const reason = classifyError(err);
-    // Not a document's fault: every batch would fail alike until space is freed.
-    if (reason === 'quota') {
-      this.onStorageFull(err);
-      return true;
-    }
-    // Nor is this: the whole peer turned encrypted under this device.
-    if (reason === 'sealed') {
-      this.onSealed(err);
-      return true;
-    }
     if (this.isAwayLike(reason) || d.batchIds.length === 0) {
       d.sameBatchFailures = 0;
       return false;
@@ -526,12 +511,31 @@ export class PeerReplication {
     const error = { reason: 'quota' as const, detail: describeError(err) };
     for (const dir of ['push', 'pull'] as const) this.set(dir, PeerState.storageFull, error);
     this.retryLater();
+    if (this.isCountingWaiting) return;
+    this.isCountingWaiting = true;
     countWaiting(this.deps.localDb, this.deps.remoteDb)
       .then((waiting) => {
         this.waiting = waiting;
         this.deps.onUpdate();
       })
-      .catch((countErr: unknown) => this.deps.logger.debug('waiting changes not counted', describeError(countErr)));
+      .catch((countErr: unknown) => this.deps.logger.debug('waiting changes not counted', describeError(countErr)))
+      .finally(() => {
+        this.isCountingWaiting = false;
+      });
+  }
+
+  /**
+   * Failures of the whole peer or device rather than of a batch, handled
+   * alike from the catch-up and from every live event: a full device
+   * ({@link onStorageFull}), or a plain peer found holding sealed documents
+   * ({@link onSealed}). True when `err` was one of them.
+   */
+  private onWholePeer(err: unknown): boolean {
+    const reason = classifyError(err);
+    if (reason === 'quota') this.onStorageFull(err);
+    else if (reason === 'sealed') this.onSealed(err);
+    else return false;
+    return true;
   }
 
   /**

@@ -170,14 +170,7 @@ export class SyncEngine {
 
   /** Restarts peers that are waiting out a backoff, e.g. when the network returns. */
   retryNow(): void {
-    for (const run of this.running.values()) {
-      const state = run.replication?.status().state;
-      if ((state === PeerState.backingOff || state === PeerState.storageFull || state === PeerState.failed) && runnable(run.peer)) {
-        this.stopPeer(run.peer.config.id, run, false);
-        this.startPeer(run);
-      }
-    }
-    this.publish();
+    this.restartWhere((status) => status.state === PeerState.backingOff || status.state === PeerState.storageFull || status.state === PeerState.failed);
   }
 
   /**
@@ -189,14 +182,7 @@ export class SyncEngine {
    * ({@link isTerminal}, a refused sign-in), are left alone.
    */
   wakeUp(): void {
-    for (const [id, run] of this.running) {
-      const status = run.replication?.status();
-      if (!status || !runnable(run.peer) || !needsWaking(status)) continue;
-      this.deps.logger.debug(`woke up: ${id} starts over`, status.state);
-      this.stopPeer(id, run, false);
-      this.startPeer(run);
-    }
-    this.publish();
+    this.restartWhere(needsWaking);
   }
 
   /**
@@ -207,8 +193,15 @@ export class SyncEngine {
    * back what the device lost.
    */
   restartAll(): void {
+    this.restartWhere(() => true);
+  }
+
+  /** Starts over, backoff included, every running peer whose status `shouldRestart` picks. */
+  private restartWhere(shouldRestart: (status: PeerStatus) => boolean): void {
     for (const [id, run] of this.running) {
-      if (!run.replication || !runnable(run.peer)) continue;
+      const status = run.replication?.status();
+      if (!status || !runnable(run.peer) || !shouldRestart(status)) continue;
+      this.deps.logger.debug(`${id} starts over`, status.state);
       this.stopPeer(id, run, false);
       this.startPeer(run);
     }
