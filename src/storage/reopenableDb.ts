@@ -1,4 +1,5 @@
 // The device's database as one handle that survives the browser closing IndexedDB under the app.
+import { describeError } from '../sync/common/errors';
 import { closesConnection, isConnectionClosed, isStorageFull } from './idbClosed';
 import { LiveFeed } from './liveFeed';
 
@@ -131,7 +132,7 @@ export function reopenable({ open: openDb, watch, log = () => undefined }: Reope
           current = next;
           const why = isVersionError(err)
             ? 'Another tab upgraded this device’s storage for a newer version of p2pcloud.'
-            : `The browser would not open this device’s storage again (${describe(err)}).`;
+            : `The browser would not open this device’s storage again (${describeError(err)}).`;
           log('the database could not be opened again', why);
           setState('unavailable', why);
           throw err;
@@ -218,13 +219,9 @@ export function reopenable({ open: openDb, watch, log = () => undefined }: Reope
 
 /** PouchDB passes IndexedDB's VersionError on as `indexed_db_went_bad` with the name as its reason. */
 function isVersionError(err: unknown): boolean {
-  return /VersionError|less than the existing version/i.test(describe(err));
+  return /VersionError|less than the existing version/i.test(describeError(err));
 }
 
-function describe(err: unknown): string {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; reason?: unknown; message?: unknown };
-  return [e.name, e.reason, e.message].filter((part) => typeof part === 'string' && part).join(': ') || String(err);
-}
 
 /**
  * The error a write that ran out of space fails with: named as the browser

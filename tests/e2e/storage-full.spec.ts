@@ -19,7 +19,7 @@ test.afterEach(async () => {
   disk = undefined;
 });
 
-test('a full disk while pulling: the device says it is full and how much waits, keeps what it has, and resumes by itself once space is freed', async ({ baseURL, startPeer, pageErrors }) => {
+test('a full disk while pulling: the device says it is full and how much waits, keeps what it has, the editor says an edit was not saved, and all resumes once space is freed', async ({ baseURL, startPeer, pageErrors }) => {
   // Waits out the backoff of a peer retried while the disk is full (up to 30 s).
   test.setTimeout(180_000);
   const mounted = await mountSmallDisk(96);
@@ -72,12 +72,22 @@ test('a full disk while pulling: the device says it is full and how much waits, 
     expect(waiting).toBeLessThanOrEqual(NOTES_ON_PEER);
     // What was stored before stays.
     await notes.goto();
-    await expect(notes.item('Written before the disk filled')).toBeVisible();
+    await notes.open('Written before the disk filled');
+    // An edit too large for what is left: the editor says so and keeps the words.
+    const longBody = randomBytes(3_000_000).toString('base64');
+    await notes.body.fill(longBody);
+    await expect(notes.saveState).toHaveText(
+      'Not saved: this device is out of storage space. Your text is still here; free some space and type again to retry.',
+    );
+    await expect(notes.body).toHaveValue(longBody);
 
-    // Space is freed outside the app: syncing resumes without a click.
+    // Space is freed outside the app: syncing resumes without a click, and the next keystroke saves.
     await disk.unfill();
     await expect(indicator).toHaveText('All peers up to date', { timeout: 90_000 });
     await expect(notes.count).toHaveText(`${NOTES_ON_PEER + 1} notes`);
+    await notes.body.press('End');
+    await notes.body.press('x');
+    await expect(notes.saveState).toHaveText('Saved on this device');
   } finally {
     await context.close();
   }
